@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the real Nova/Keystone backend needs, if missing.
+# Idempotent: does nothing (fast) when everything is present.
+# Usage: install.sh [--with-tempest]
+# All human output goes to stderr.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+STATE_DIR="${NOVA_REAL_STATE_DIR:-$HERE/../.state/nova-real}"
+mkdir -p "$STATE_DIR"
+
+log() { printf '[nova-real/install] %s\n' "$*" >&2; }
+
+PKGS=(python3-nova python3-keystone)
+if [[ "${1:-}" == "--with-tempest" ]]; then
+  PKGS+=(python3-tempest)
+fi
+
+missing=()
+for p in "${PKGS[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]})); then
+  if [[ $EUID -ne 0 ]]; then
+    log "need root to install: ${missing[*]}"
+    exit 1
+  fi
+  log "installing: ${missing[*]} (this takes a minute or two)"
+  # Keep package maintainer scripts from starting daemons. Only remove the
+  # policy-rc.d file afterwards if we are the ones who created it.
+  created_policy=0
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+    chmod 755 /usr/sbin/policy-rc.d
+    created_policy=1
+  fi
+  cleanup_policy() { if ((created_policy)); then rm -f /usr/sbin/policy-rc.d; fi; }
+  trap cleanup_policy EXIT
+  export DEBIAN_FRONTEND=noninteractive
+  # Refresh the package lists only if they look absent/stale.
+  if [[ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mmin -1440 2>/dev/null | head -n1)" ]]; then
+    apt-get update -q >&2
+  fi
+  apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+  cleanup_policy
+  trap - EXIT
+fi
+
+# api-paste.ini lives in nova-common; extract it from the .deb without
+# installing nova-common (which would pull in dbconfig-common questions).
+PASTE_SRC="$STATE_DIR/nova-common/usr/share/nova-common/api-paste.ini"
+if [[ ! -s "$PASTE_SRC" ]]; then
+  log "extracting api-paste.ini from nova-common .deb"
+  tmp="$(mktemp -d)"
+  ver="$(dpkg-query -W -f='${Version}' python3-nova)"
+  ( cd "$tmp" && apt-get download -q "nova-common=$ver" >&2 )
+  mkdir -p "$STATE_DIR/nova-common"
+  dpkg-deb -x "$tmp"/nova-common_*.deb "$STATE_DIR/nova-common"
+  rm -rf "$tmp"
+  # keep only what we need
+  find "$STATE_DIR/nova-common" -type f ! -name api-paste.ini -delete 2>/dev/null || true
+fi
+[[ -s "$PASTE_SRC" ]] || { log "api-paste.ini not found after extraction"; exit 1; }
+
+/usr/bin/python3 -c 'import nova, keystone, keystonemiddleware' 2>/dev/null || {
+  log "python3-nova/python3-keystone installed but not importable by /usr/bin/python3"; exit 1; }
+log "packages present"

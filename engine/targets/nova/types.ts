@@ -1,0 +1,28 @@
+/** OpenStack Compute Update Server: the target-specific parts of a case (see engine/cases/types.ts). */
+
+export interface NovaUpdateRequest {
+  /** JSON body (serialized by the suite). */
+  body?: unknown;
+  /** A body sent verbatim (malformed JSON, empty body). */
+  rawBody?: string;
+  /** Content-Type header; `null` sends none. Default `application/json`. */
+  contentType?: string | null;
+  /** Which server: the case's own (default), a random unknown id, or one of another project (alt credentials). */
+  server?: 'own' | 'unknown' | 'alt';
+  /** HTTP method, default PUT. */
+  method?: string;
+  /**
+   * Raw value of `OpenStack-API-Version` instead of `compute <variant microversion>`;
+   * `none` sends no header at all (the server must default to 2.1).
+   */
+  microversionHeader?: string;
+  /** Raw value of the legacy `X-OpenStack-Nova-API-Version` header (sent in addition). */
+  legacyMicroversionHeader?: string;
+  /** Token to send: the configured one (default), none, or a bogus one. */
+  auth?: 'default' | 'none' | 'bogus';
+}
+
+export interface NovaSetup {
+  /** Server state the case needs first (applied with an ordinary update at the case's microversion). */
+  server?: Record<string, unknown>;
+}
