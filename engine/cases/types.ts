@@ -67,7 +67,7 @@ export interface Expectation {
 }
 
 /** One conformance case. `request` and `setup` are target-specific and interpreted by the target. */
-export interface ConformanceCase<Request = Record<string, unknown>, Setup = Record<string, unknown>> {
+export interface ConformanceCase<Request = object, Setup = object> {
   /** Stable id, never reused: `<target>.<resource>.<verb>.<what>`. */
   id: string;
   title: string;

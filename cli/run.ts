@@ -1,0 +1,144 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { startVitest } from 'vitest/node';
+import { type Config, loadConfig, loadEnv, type SuiteName } from '../engine/config/index.ts';
+import { describeError } from '../engine/errors.ts';
+import { sweepK8s } from '../engine/targets/k8s/sweep.ts';
+import { undoNovaRun } from '../engine/targets/nova/sweep.ts';
+import ConformanceReporter from '../reporters/conformance.ts';
+import { countVerdicts, type RunReport } from '../reporters/model.ts';
+import { REPORT_FILES, writeReports } from '../reporters/write.ts';
+import { startEmbedded } from './embedded.ts';
+import { EXIT } from './exit-codes.ts';
+import { preflightK8s, preflightNova } from './preflight.ts';
+import { scanForSecrets } from './secret-scan.ts';
+
+const SUITE_FILES: Record<SuiteName, string> = { k8s: 'suites/k8s/', nova: 'suites/nova/' };
+
+export interface RunOptions {
+  /** vitest name filter (-t). */
+  testNamePattern?: string;
+  /** Print to stderr instead of stdout (used by self-tests). */
+  log?: (line: string) => void;
+}
+
+/** Which suites run: the requested ones, else the configured ones, else all against embedded backends. */
+function chooseSuites(config: Config): { suites: SuiteName[]; embedded: SuiteName[] } {
+  const configured: SuiteName[] = [];
+  if (config.k8s) configured.push('k8s');
+  if (config.nova) configured.push('nova');
+  const suites = config.run.suites ?? (configured.length ? configured : ['k8s', 'nova']);
+  return { suites, embedded: suites.filter((s) => !configured.includes(s)) };
+}
+
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(resolve(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** The main job: validate, preflight, run the suites, write reports, clean up, scan for secrets. */
+export async function runCommand(opts: RunOptions = {}): Promise<number> {
+  const log = opts.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const env = loadEnv();
+  let config = loadConfig(env); // throws ConfigError → exit 2 in main
+  const { suites, embedded } = chooseSuites(config);
+  const backends = embedded.length ? await startEmbedded(embedded) : undefined;
+  try {
+    if (backends) {
+      Object.assign(process.env, backends.env, { CONFORMANCE_RUN_ID: config.run.runId });
+      config = loadConfig(loadEnv());
+      log(`No target configured for ${embedded.join(', ')}: using the embedded reference backend(s) on 127.0.0.1.`);
+    }
+    process.env.CONFORMANCE_RUN_ID = config.run.runId;
+    if (suites.includes('k8s')) log(`k8s: ${await preflightK8s(config)}`);
+    if (suites.includes('nova')) log(`nova: ${await preflightNova(config)}`);
+    if (config.k8s?.insecureSkipTlsVerify) log('WARNING: K8S_INSECURE_SKIP_TLS_VERIFY is on: the server certificate is NOT verified.');
+    if (config.nova?.insecure) log('WARNING: OS_INSECURE is on: the server certificate is NOT verified.');
+    return await runSuites(config, suites, opts, log);
+  } finally {
+    await backends?.close();
+  }
+}
+
+async function runSuites(config: Config, suites: SuiteName[], opts: RunOptions, log: (line: string) => void): Promise<number> {
+  const reportDir = resolve(config.run.reportDir);
+  mkdirSync(reportDir, { recursive: true });
+  let report: RunReport | undefined;
+  log(`Run ${config.run.runId}: suites ${suites.join(', ')}; reports in ${reportDir}`);
+  const reporter = new ConformanceReporter({ runId: config.run.runId, version: packageVersion(), onReport: (r) => (report = r), write: log });
+  const vitest = await startVitest(
+    'test',
+    suites.map((s) => SUITE_FILES[s]),
+    {
+      config: resolve(import.meta.dirname, '..', 'vitest.suites.config.ts'),
+      watch: false,
+      maxConcurrency: config.run.concurrency,
+      testNamePattern: opts.testNamePattern,
+      reporters: [reporter, ['junit', { outputFile: join(reportDir, REPORT_FILES.junit), suiteName: 'update-conformance' }]],
+    },
+  );
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) return;
+    interrupted = true;
+    log(`\n${signal}: stopping the run, cleaning up and writing partial reports…`);
+    void vitest.cancelCurrentRun('keyboard-input');
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    await vitest.close();
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  const final: RunReport = report ?? {
+    tool: { name: 'update-conformance', version: packageVersion() },
+    runId: config.run.runId,
+    startedAt: new Date().toISOString(),
+    finishedAt: new Date().toISOString(),
+    interrupted,
+    targets: [],
+    results: [],
+    runErrors: ['vitest ended without a report'],
+  };
+  final.interrupted ||= interrupted;
+  await sweepAfterRun(config, final, log);
+  const written = writeReports(final, reportDir);
+  const leakedSecrets = scanForSecrets(reportDir);
+  if (leakedSecrets.length) {
+    final.runErrors.push(`secret values found in: ${leakedSecrets.join(', ')}`);
+    log(`ERROR: a secret value the run loaded appears in ${leakedSecrets.join(', ')}`);
+  }
+  log(`Reports: ${written.join(', ')}, ${join(reportDir, REPORT_FILES.junit)}`);
+  return exitCodeFor(final);
+}
+
+/** Deletes whatever of this run is still on the target; anything left is a run error (a leak). */
+async function sweepAfterRun(config: Config, report: RunReport, log: (line: string) => void): Promise<void> {
+  if (config.k8s) {
+    try {
+      const sweep = await sweepK8s(config.k8s, config.run.timeoutMs, config.run.runId, false);
+      if (sweep.found.length) log(`cleanup: removed ${sweep.found.length} leftover object(s) of run ${config.run.runId}`);
+      for (const f of sweep.failed) report.runErrors.push(`leak: ${f} could not be deleted`);
+    } catch (err) {
+      report.runErrors.push(`cleanup of Kubernetes objects failed: ${describeError(err)}`);
+    }
+  }
+  if (config.nova) {
+    try {
+      const problems = await undoNovaRun(config);
+      for (const p of problems) report.runErrors.push(`leak: ${p}`);
+    } catch (err) {
+      report.runErrors.push(`restoring servers failed: ${describeError(err)}`);
+    }
+  }
+  for (const r of report.results) for (const leak of r.leaks ?? []) report.runErrors.push(`leak in ${r.id}: ${leak}`);
+}
+
+export function exitCodeFor(report: RunReport): number {
+  const c = countVerdicts(report.results);
+  if (report.interrupted) return EXIT.interrupted;
+  if (c.fail > 0) return EXIT.nonConformant;
+  if (c.error > 0 || report.runErrors.length > 0 || c.total === 0) return EXIT.incomplete;
+  return EXIT.ok;
+}

@@ -1,0 +1,60 @@
+/**
+ * Tool errors: the harness could not do its job (bad configuration, unreachable target, garbage answer).
+ * They are kept apart from conformance failures, which are `CheckFailure` records, never thrown errors.
+ */
+
+export class ConformanceToolError extends Error {
+  readonly code: string = 'CONF_ERR';
+  override readonly name: string = 'ConformanceToolError';
+}
+
+/** A setting is missing, malformed or contradictory. Exit code 2, before any request. */
+export class ConfigError extends ConformanceToolError {
+  override readonly code = 'CONF_ERR_CONFIG';
+  override readonly name = 'ConfigError';
+  /** The variable (or file) at fault. */
+  readonly variable: string;
+  constructor(variable: string, problem: string, fix?: string) {
+    super(`${variable}: ${problem}${fix ? ` — ${fix}` : ''}`);
+    this.variable = variable;
+  }
+}
+
+/** The target could not be reached or did not answer in time (connection refused, TLS, timeout). */
+export class TransportError extends ConformanceToolError {
+  override readonly code = 'CONF_ERR_TRANSPORT';
+  override readonly name = 'TransportError';
+  override readonly cause?: unknown;
+  constructor(message: string, cause?: unknown) {
+    super(message);
+    this.cause = cause;
+  }
+}
+
+/** The target answered something the harness cannot use (non-JSON where JSON was due, HTML, truncated). */
+export class GarbageResponseError extends ConformanceToolError {
+  override readonly code = 'CONF_ERR_GARBAGE_RESPONSE';
+  override readonly name = 'GarbageResponseError';
+}
+
+/** A precondition of a case could not be set up (pod creation refused, no server to lease). */
+export class SetupError extends ConformanceToolError {
+  override readonly code = 'CONF_ERR_SETUP';
+  override readonly name = 'SetupError';
+}
+
+/** Authentication against the target failed (wrong credentials, no catalog entry). */
+export class AuthError extends ConformanceToolError {
+  override readonly code = 'CONF_ERR_AUTH';
+  override readonly name = 'AuthError';
+}
+
+/** One line for the console: the message plus, for transport errors, the underlying cause. */
+export function describeError(err: unknown): string {
+  if (err instanceof TransportError && err.cause instanceof Error) {
+    const cause = err.cause as Error & { code?: string };
+    return `${err.message} (${cause.code ?? cause.name}: ${cause.message})`;
+  }
+  if (err instanceof Error) return err.message;
+  return String(err);
+}

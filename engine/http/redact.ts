@@ -1,0 +1,52 @@
+import { redactText } from '../config/secrets.ts';
+import type { Exchange } from './exchange.ts';
+
+const SECRET_HEADERS = new Set(['authorization', 'x-auth-token', 'x-subject-token', 'cookie', 'set-cookie', 'proxy-authorization']);
+
+/** Evidence bodies longer than this are cut, so a run's memory and reports stay bounded. */
+export const EVIDENCE_BODY_LIMIT = 16 * 1024;
+
+function redactHeaders(h: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h)) {
+    if (SECRET_HEADERS.has(k.toLowerCase())) {
+      const scheme = /^(Bearer|Basic)\s/i.exec(v)?.[1];
+      out[k] = scheme ? `${scheme} ***` : '***';
+    } else out[k] = redactText(v);
+  }
+  return out;
+}
+
+function cut(text: string | undefined): string | undefined {
+  if (text === undefined || text.length <= EVIDENCE_BODY_LIMIT) return text;
+  return `${text.slice(0, EVIDENCE_BODY_LIMIT)}… [${text.length - EVIDENCE_BODY_LIMIT} more characters cut]`;
+}
+
+/** Serializable evidence of an exchange with secrets removed: safe to print and to write to reports. */
+export interface Evidence {
+  request: { method: string; url: string; headers: Record<string, string>; body?: string };
+  response: { status: number; headers: Record<string, string>; body: string };
+  elapsedMs: number;
+}
+
+export function toEvidence(ex: Exchange): Evidence {
+  return {
+    request: {
+      method: ex.request.method,
+      url: redactText(ex.request.url),
+      headers: redactHeaders(ex.request.headers),
+      body: cut(ex.request.body === undefined ? undefined : redactPasswords(redactText(ex.request.body))),
+    },
+    response: {
+      status: ex.response.status,
+      headers: redactHeaders(ex.response.headers),
+      body: cut(redactText(ex.response.text)) ?? '',
+    },
+    elapsedMs: Math.round(ex.elapsedMs),
+  };
+}
+
+/** Keystone password bodies: drop any "password" member even if its value was never registered. */
+function redactPasswords(body: string): string {
+  return body.replace(/("password"\s*:\s*)"(?:[^"\\]|\\.)*"/g, '$1"***"');
+}

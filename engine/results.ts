@@ -1,0 +1,48 @@
+import type { Operation } from 'fast-json-patch';
+import type { CaseKind, DocConflict } from './cases/types.ts';
+import type { CheckFailure, CheckId } from './checks/outcome.ts';
+import type { Evidence } from './http/redact.ts';
+
+/**
+ * pass: every check passed. fail: a conformance failure. error: the harness could not decide (transport,
+ * garbage response, setup refused) — never counted as non-conformance. skip: not run, with the reason.
+ */
+export type Verdict = 'pass' | 'fail' | 'error' | 'skip';
+
+/** The outcome of one case variant; JSON-serializable (it crosses the vitest worker boundary as task meta). */
+export interface CaseResult {
+  id: string;
+  caseId: string;
+  variant?: string;
+  suite: string;
+  title: string;
+  kind: CaseKind;
+  fields: string[];
+  tags: string[];
+  source: string[];
+  docConflict?: DocConflict;
+  inferred?: boolean;
+  confirmed?: string;
+  verdict: Verdict;
+  failures: CheckFailure[];
+  checks: { id: CheckId; outcome: 'pass' | 'fail' | 'not-applicable' }[];
+  /** Technical error or skip reason. */
+  reason?: string;
+  /** What the resource looked like before/after, as a JSON Patch from before to after. */
+  diff?: Operation[];
+  evidence: Evidence[];
+  requests: number;
+  durationMs: number;
+  /** Resources this case created that could not be deleted. */
+  leaks?: string[];
+}
+
+/** One line that explains a failed or errored case: the first failure, expected vs received. */
+export function explain(r: CaseResult): string {
+  if (r.verdict === 'error' || r.verdict === 'skip') return r.reason ?? r.verdict;
+  const f = r.failures[0];
+  if (!f) return r.verdict;
+  const where = f.pointer ? ` at ${f.pointer}` : '';
+  const more = r.failures.length > 1 ? ` (+${r.failures.length - 1} more)` : '';
+  return `[${f.check}] ${f.title}${where}: expected ${f.expected}, received ${f.received}${more}`;
+}

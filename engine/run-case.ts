@@ -1,0 +1,147 @@
+import { performance } from 'node:perf_hooks';
+import type { CaseVariant, ConformanceCase } from './cases/types.ts';
+import { CHECKS, type CheckContext, type CheckFailure, type CheckId, diffOf, type TargetTraits } from './checks/index.ts';
+import { describeError, GarbageResponseError } from './errors.ts';
+import type { Exchange } from './http/exchange.ts';
+import { type Evidence, toEvidence } from './http/redact.ts';
+import type { CaseResult } from './results.ts';
+import type { SchemaRegistry } from './schemas.ts';
+
+/** A prepared subject (a fresh pod, a leased server) and the calls a case makes on it. */
+export interface SubjectHandle {
+  /** false when the case addresses something else (unknown id, another project): no before/after GET. */
+  ownSubject: boolean;
+  /** GET the subject. */
+  read(): Promise<Exchange>;
+  /** Send the update under assertion, exactly once. */
+  update(): Promise<Exchange>;
+  /** Values for `${name}` placeholders in expectations (e.g. microversion). */
+  vars: Record<string, string>;
+  /** Give the subject back; returns the resources that could not be deleted (leaks). */
+  release(): Promise<string[]>;
+  /** Exchanges made while preparing (setup), for the evidence of failed cases. */
+  setupExchanges: Exchange[];
+}
+
+/** What a suite plugs into the runner for its API. */
+export interface TargetAdapter<C extends ConformanceCase = ConformanceCase> {
+  traits: TargetTraits;
+  /** Why this variant cannot run against this target (missing alt credentials...), or undefined. */
+  skipReason(v: CaseVariant<C>): string | undefined;
+  prepare(v: CaseVariant<C>): Promise<SubjectHandle>;
+}
+
+/** Statuses that say "the target (or a proxy) is unavailable", not "the target decided". */
+const UNAVAILABLE = new Set([429, 502, 503, 504]);
+
+export interface RunCaseOptions {
+  /** Keep every exchange for passing cases too (default: only the update's). */
+  fullEvidence?: boolean;
+}
+
+function baseResult(v: CaseVariant): Omit<CaseResult, 'verdict' | 'failures' | 'checks' | 'evidence' | 'requests' | 'durationMs'> {
+  const c = v.case;
+  return {
+    id: v.id,
+    caseId: c.id,
+    variant: v.variant,
+    suite: c.id.split('.').slice(0, 3).join('.'),
+    title: c.title,
+    kind: c.kind,
+    fields: c.fields,
+    tags: c.tags,
+    source: c.source,
+    docConflict: c.docConflict,
+    inferred: c.inferred,
+    confirmed: c.confirmed,
+  };
+}
+
+/** A JSON body we can diff, or a technical error explaining why not. */
+function readBody(ex: Exchange, what: string): unknown {
+  if (ex.response.status !== 200) {
+    throw new GarbageResponseError(`${what} answered ${ex.response.status}, expected 200 (${ex.response.text.slice(0, 120).replace(/\s+/g, ' ')})`);
+  }
+  if (ex.response.json === undefined) throw new GarbageResponseError(`${what} returned ${ex.response.jsonError}`);
+  return ex.response.json;
+}
+
+/** Whether the update's own response makes the case undecidable (proxy/overload answers, garbage). */
+function technicalProblem(ex: Exchange, expected: number[]): string | undefined {
+  const { status, json, jsonError, text } = ex.response;
+  if (expected.includes(status)) return undefined;
+  if (UNAVAILABLE.has(status)) return `target unavailable: ${status} ${text.slice(0, 80).replace(/\s+/g, ' ')}`.trim();
+  if (json === undefined && text.length > 0) return `update returned ${jsonError}`;
+  return undefined;
+}
+
+/**
+ * Runs one case variant: prepare, GET before, update, GET after, every check, release. Never throws:
+ * conformance problems become `fail`, harness problems `error`.
+ */
+export async function runCase<C extends ConformanceCase>(
+  v: CaseVariant<C>,
+  adapter: TargetAdapter<C>,
+  schemas: SchemaRegistry,
+  options: RunCaseOptions = {},
+): Promise<CaseResult> {
+  const started = performance.now();
+  const base = baseResult(v);
+  const skip = adapter.skipReason(v);
+  if (skip) return { ...base, verdict: 'skip', reason: skip, failures: [], checks: [], evidence: [], requests: 0, durationMs: 0 };
+
+  const exchanges: Exchange[] = [];
+  let handle: SubjectHandle | undefined;
+  let update: Exchange | undefined;
+  let result: CaseResult;
+  try {
+    handle = await adapter.prepare(v);
+    const h = handle;
+    const track = async (p: Promise<Exchange>) => {
+      const ex = await p;
+      exchanges.push(ex);
+      return ex;
+    };
+    const before = h.ownSubject ? readBody(await track(h.read()), 'GET before') : undefined;
+    update = await track(h.update());
+    const expected = Array.isArray(v.case.expect.status) ? v.case.expect.status : [v.case.expect.status];
+    const problem = technicalProblem(update, expected);
+    if (problem) throw new GarbageResponseError(problem);
+    const after = h.ownSubject ? readBody(await track(h.read()), 'GET after') : undefined;
+    const ctx: CheckContext = { variant: v, expect: v.case.expect, update, before, after, traits: adapter.traits, schemas, vars: h.vars };
+    const failures: CheckFailure[] = [];
+    const checks: CaseResult['checks'] = [];
+    for (const [id, check] of Object.entries(CHECKS) as [CheckId, (typeof CHECKS)[CheckId]][]) {
+      const outcome = check(ctx);
+      checks.push({ id, outcome: outcome.kind });
+      if (outcome.kind === 'fail') failures.push(...outcome.failures);
+    }
+    const diff = diffOf(before, after);
+    result = {
+      ...base,
+      verdict: failures.length ? 'fail' : 'pass',
+      failures,
+      checks,
+      diff: diff.length ? diff : undefined,
+      evidence: [],
+      requests: 0,
+      durationMs: 0,
+    };
+  } catch (err) {
+    result = { ...base, verdict: 'error', reason: describeError(err), failures: [], checks: [], evidence: [], requests: 0, durationMs: 0 };
+  }
+  if (handle) {
+    try {
+      const leaks = await handle.release();
+      if (leaks.length) result.leaks = leaks;
+    } catch (err) {
+      result.leaks = [`release failed: ${describeError(err)}`];
+    }
+  }
+  const all = [...(handle?.setupExchanges ?? []), ...exchanges];
+  const keep: Exchange[] = result.verdict === 'pass' && !options.fullEvidence ? (update ? [update] : []) : all;
+  result.evidence = keep.map(toEvidence) satisfies Evidence[];
+  result.requests = all.length;
+  result.durationMs = Math.round(performance.now() - started);
+  return result;
+}

@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+
+// ajv-formats is CommonJS; under NodeNext its default export arrives wrapped in `default`.
+type AddFormats = (ajv: Ajv2020) => unknown;
+const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ?? addFormatsModule) as unknown as AddFormats;
+
+/** A schema violation, as the report prints it. */
+export interface SchemaViolation {
+  pointer: string;
+  message: string;
+}
+
+/** JSON Schemas (draft 2020-12) by `$id`, each compiled once and reused for every response. */
+export class SchemaRegistry {
+  private readonly ajv = new Ajv2020({ allErrors: true, strict: false });
+  private readonly compiled = new Map<string, ValidateFunction>();
+
+  constructor() {
+    addFormats(this.ajv);
+  }
+
+  addFile(path: string): string {
+    return this.add(JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>);
+  }
+
+  add(schema: Record<string, unknown>): string {
+    const id = schema.$id;
+    if (typeof id !== 'string') throw new Error('schema has no $id');
+    if (!this.ajv.getSchema(id)) this.ajv.addSchema(schema);
+    return id;
+  }
+
+  validate(id: string, data: unknown): SchemaViolation[] {
+    let fn = this.compiled.get(id);
+    if (!fn) {
+      fn = this.ajv.getSchema(id);
+      if (!fn) throw new Error(`unknown schema ${id}`);
+      this.compiled.set(id, fn);
+    }
+    if (fn(data)) return [];
+    return (fn.errors ?? []).map((e) => ({
+      pointer: e.instancePath || '/',
+      message: `${e.message ?? 'invalid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,
+    }));
+  }
+}

@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, test } from 'vitest';
+import type { CaseVariant, ConformanceCase } from './cases/types.ts';
+import { type Config, loadConfig, loadEnv } from './config/index.ts';
+import { type CaseResult, explain } from './results.ts';
+import { type RunCaseOptions, runCase, type TargetAdapter } from './run-case.ts';
+import type { SchemaRegistry } from './schemas.ts';
+
+declare module 'vitest' {
+  interface TaskMeta {
+    /** The case result, read by reporters/conformance.ts (JSON only: it crosses the worker boundary). */
+    result?: CaseResult;
+    /** What the suite ran against, for the report header. */
+    target?: TargetInfo;
+  }
+}
+
+/** Shown in the report header for each suite. */
+export interface TargetInfo {
+  suite: string;
+  url: string;
+  version: string;
+  details: Record<string, string>;
+  insecure?: boolean;
+}
+
+export interface OpenedTarget<C extends ConformanceCase> {
+  adapter: TargetAdapter<C>;
+  info: TargetInfo;
+  close(): Promise<void>;
+}
+
+export interface SuiteDefinition<C extends ConformanceCase> {
+  title: string;
+  variants: CaseVariant<C>[];
+  schemas: SchemaRegistry;
+  open(config: Config): Promise<OpenedTarget<C>>;
+}
+
+/**
+ * Declares a conformance suite: one vitest test per case variant, run concurrently (CONFORMANCE_CONCURRENCY),
+ * each recording its CaseResult as task meta for the reporters. A failed or errored case fails its test with
+ * the one line that explains it.
+ */
+export function defineConformanceSuite<C extends ConformanceCase>(def: SuiteDefinition<C>): void {
+  const config = loadConfig(loadEnv());
+  const options: RunCaseOptions = { fullEvidence: process.env.CONFORMANCE_FULL_EVIDENCE === 'true' };
+  let opened: OpenedTarget<C> | undefined;
+
+  describe.concurrent(def.title, () => {
+    beforeAll(async (_context, suite) => {
+      opened = await def.open(config);
+      suite.meta.target = opened.info;
+    });
+    afterAll(async () => {
+      await opened?.close();
+    });
+    test.for(def.variants)('$id', async (v, { task, skip }) => {
+      if (!opened) throw new Error('target not opened');
+      const result = await runCase(v, opened.adapter, def.schemas, options);
+      task.meta.result = result;
+      if (result.verdict === 'skip') skip(result.reason);
+      if (result.verdict !== 'pass') throw new Error(explain(result));
+    });
+  });
+}

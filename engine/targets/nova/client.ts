@@ -1,0 +1,66 @@
+import { AuthError, SetupError } from '../../errors.ts';
+import type { HttpClient } from '../../http/client.ts';
+import type { Exchange } from '../../http/exchange.ts';
+import type { AuthSession } from './keystone.ts';
+import type { MicroversionRange } from './microversions.ts';
+
+type Obj = Record<string, unknown>;
+
+export interface NovaRequest {
+  method: string;
+  path: string;
+  body?: string;
+  /** Content-Type; null sends none. */
+  contentType?: string | null;
+  /** `compute X.Y` is sent as OpenStack-API-Version; `none` sends none; other values are sent raw. */
+  microversion?: string;
+  legacyMicroversion?: string;
+  /** Replace the session's token: `none` or a literal token. */
+  token?: 'none' | { literal: string };
+}
+
+/** A thin compute client: one endpoint, one auth session, every call returns its exchange. */
+export class NovaClient {
+  constructor(
+    readonly http: HttpClient,
+    readonly auth: AuthSession,
+    /** Compute endpoint, e.g. http://nova:8774/v2.1 (a /{project_id} suffix is kept). */
+    readonly endpoint: string,
+  ) {}
+
+  async send(req: NovaRequest): Promise<Exchange> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (req.token === undefined) Object.assign(headers, await this.auth.headers());
+    else if (req.token !== 'none') headers['x-auth-token'] = req.token.literal;
+    if (req.contentType !== null && req.body !== undefined) headers['content-type'] = req.contentType ?? 'application/json';
+    if (req.microversion && req.microversion !== 'none') {
+      headers['openstack-api-version'] = /^\d+\.\d+$|^latest$/.test(req.microversion) ? `compute ${req.microversion}` : req.microversion;
+    }
+    if (req.legacyMicroversion) headers['x-openstack-nova-api-version'] = req.legacyMicroversion;
+    return this.http.send({ method: req.method, url: `${this.endpoint}${req.path}`, headers, body: req.body });
+  }
+
+  showServer(id: string, microversion: string): Promise<Exchange> {
+    return this.send({ method: 'GET', path: `/servers/${id}`, microversion });
+  }
+
+  updateServer(id: string, server: Obj, microversion: string): Promise<Exchange> {
+    return this.send({ method: 'PUT', path: `/servers/${id}`, body: JSON.stringify({ server }), microversion });
+  }
+
+  /** The version document of the endpoint: min and max microversion. */
+  async versionRange(): Promise<MicroversionRange & { exchange: Exchange }> {
+    const root = this.endpoint.replace(/\/[0-9a-f-]{32,36}$/i, '');
+    const ex = await this.http.send({ method: 'GET', url: `${root}/`, headers: { accept: 'application/json', ...(await this.auth.headers()) } });
+    const v = ((ex.response.json as Obj)?.version ?? {}) as Obj;
+    if (ex.response.status === 401) throw new AuthError(`the compute endpoint ${root} rejected the token (401)`);
+    if (ex.response.status !== 200 || typeof v.version !== 'string') {
+      throw new SetupError(
+        `GET ${root}/ answered ${ex.response.status}${ex.response.jsonError ? ` (${ex.response.jsonError})` : ''} without a version document: is this a compute v2.1 endpoint?`,
+      );
+    }
+    const min = typeof v.min_version === 'string' && v.min_version ? v.min_version : '2.1';
+    const max = v.version || '2.1';
+    return { min, max, exchange: ex };
+  }
+}

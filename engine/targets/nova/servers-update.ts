@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FIXTURES_DIR } from '../../cases/load.ts';
+import { resolvePlaceholders } from '../../cases/placeholders.ts';
+import type { CaseVariant, ConformanceCase } from '../../cases/types.ts';
+import type { TargetTraits } from '../../checks/outcome.ts';
+import { SetupError } from '../../errors.ts';
+import type { Exchange } from '../../http/exchange.ts';
+import type { SubjectHandle, TargetAdapter } from '../../run-case.ts';
+import type { SchemaRegistry } from '../../schemas.ts';
+import { compareVersions, describeRange } from '../../versions.ts';
+import type { NovaClient } from './client.ts';
+import { type MicroversionRange, microversionsFor } from './microversions.ts';
+import type { NovaSession } from './session.ts';
+import type { NovaSetup, NovaUpdateRequest } from './types.ts';
+
+export type ServerCase = ConformanceCase<NovaUpdateRequest, NovaSetup>;
+
+type Obj = Record<string, unknown>;
+
+interface SchemaEntry {
+  min: string;
+  max: string;
+  schema: string;
+}
+
+export const FAULT_SCHEMA = 'https://update-conformance.local/nova/fault.schema.json';
+
+/** Loads the per-microversion response schemas; returns the range table (Tempest's schema_versions_info). */
+export function addNovaSchemas(schemas: SchemaRegistry): SchemaEntry[] {
+  const dir = join(FIXTURES_DIR, 'nova', 'schemas');
+  const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as SchemaEntry[];
+  const table = index.map((e) => ({ ...e, schema: schemas.addFile(join(dir, e.schema)) }));
+  schemas.addFile(join(dir, 'fault.schema.json'));
+  return table;
+}
+
+/** The microversion a response was negotiated at, from its `OpenStack-API-Version` echo. */
+export function echoedMicroversion(ex: Exchange): string | undefined {
+  const h = ex.response.headers['openstack-api-version'] ?? '';
+  return /compute\s+(\d+\.\d+)/i.exec(h)?.[1] ?? ex.response.headers['x-openstack-nova-api-version'];
+}
+
+/**
+ * Variants: a case with its own microversion header runs once; every other case runs at each boundary
+ * microversion inside its range and the target's (2.1, 2.18/2.19, 2.74/2.75, 2.89/2.90, max).
+ */
+export function serverVariants(cases: ServerCase[], target: MicroversionRange): CaseVariant<ServerCase>[] {
+  const out: CaseVariant<ServerCase>[] = [];
+  for (const c of cases) {
+    if (c.request.microversionHeader !== undefined) {
+      out.push({ id: c.id, case: c });
+      continue;
+    }
+    const points = microversionsFor(c.versions, target);
+    if (points.length === 0) out.push({ id: c.id, case: c, variant: 'unsupported' });
+    for (const mv of points) out.push({ id: `${c.id}@${mv}`, case: c, variant: mv });
+  }
+  return out;
+}
+
+export function serversUpdateAdapter(s: NovaSession, schemaTable: SchemaEntry[]): TargetAdapter<ServerCase> {
+  const schemaAt = (mv: string) => schemaTable.find((e) => compareVersions(mv, e.min) >= 0 && compareVersions(mv, e.max) <= 0)?.schema;
+  const traits: TargetTraits = {
+    writeVolatile: ['/server/updated'],
+    schemaFor(ex, v) {
+      const status = ex.response.status;
+      if (status < 200 || status >= 300) return FAULT_SCHEMA;
+      const mv = echoedMicroversion(ex) ?? (v.variant && v.variant !== 'unsupported' ? v.variant : '2.1');
+      return schemaAt(mv);
+    },
+    errorMessage(body) {
+      const obj = body as Obj;
+      if (!obj || typeof obj !== 'object') return undefined;
+      const inner = Object.values(obj)[0] as Obj | undefined;
+      return typeof inner?.message === 'string' ? inner.message : undefined;
+    },
+  };
+
+  return {
+    traits,
+    skipReason(v) {
+      const c = v.case;
+      if (v.variant === 'unsupported') return `microversions ${describeRange(c.versions ?? {})} are outside the target's ${s.range.min}–${s.range.max}`;
+      if (c.requires?.includes('alt-credentials')) {
+        if (!s.alt && !s.altServerId) return 'needs a second project: set OS_ALT_USERNAME/OS_ALT_PASSWORD/OS_ALT_PROJECT_NAME (or OS_ALT_TOKEN, OS_ALT_CLOUD)';
+        if (!s.altServerId) return 'the second project has no server: set NOVA_ALT_SERVER_IDS';
+      }
+      return undefined;
+    },
+    async prepare(v): Promise<SubjectHandle> {
+      const c = v.case;
+      const req = c.request;
+      const mv = v.variant ?? s.range.max;
+      const setupExchanges: Exchange[] = [];
+      const which = req.server ?? 'own';
+      const serverId = which === 'own' ? await s.pool.lease() : undefined;
+      const readClient: NovaClient | undefined = which === 'alt' ? s.alt : s.client;
+      const readId = which === 'alt' ? s.altServerId : serverId;
+      const release = async () => {
+        if (serverId) s.pool.giveBack(serverId);
+        return [];
+      };
+      try {
+        if (c.setup?.server && serverId) {
+          const ex = await s.client.updateServer(serverId, c.setup.server, mv);
+          setupExchanges.push(ex);
+          if (ex.response.status !== 200) throw new SetupError(`setup update of ${serverId} answered ${ex.response.status}: ${ex.response.text.slice(0, 200)}`);
+        }
+      } catch (err) {
+        await release();
+        throw err;
+      }
+      const targetId = which === 'unknown' ? randomUUID() : (readId ?? '');
+      const vars = { microversion: mv === 'latest' ? s.range.max : mv, maxMicroversion: s.targetMax, serverId: targetId, runId: s.runId };
+      return {
+        ownSubject: which !== 'unknown' && readClient !== undefined,
+        vars,
+        setupExchanges,
+        read: () => (readClient as NovaClient).showServer(readId ?? '', mv === 'latest' ? s.range.max : mv),
+        update: () => {
+          const body = req.rawBody !== undefined ? req.rawBody : req.body === undefined ? undefined : JSON.stringify(resolvePlaceholders(req.body, vars));
+          const token = req.auth === 'none' ? ('none' as const) : req.auth === 'bogus' ? { literal: `uc-bogus-${s.runId}-token` } : undefined;
+          return s.client.send({
+            method: req.method ?? 'PUT',
+            path: `/servers/${targetId}`,
+            body,
+            contentType: req.contentType,
+            microversion: req.microversionHeader ?? mv,
+            legacyMicroversion: req.legacyMicroversionHeader,
+            token,
+          });
+        },
+        release,
+      };
+    },
+  };
+}

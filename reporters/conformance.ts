@@ -1,0 +1,96 @@
+import type { Reporter, TestCase, TestModule, TestRunEndReason } from 'vitest/node';
+import { type CaseResult, explain } from '../engine/results.ts';
+import type { TargetInfo } from '../engine/suite.ts';
+import { countVerdicts, type RunReport } from './model.ts';
+
+const SYMBOL = { pass: '✓', fail: '✗', error: '!', skip: '–' } as const;
+
+export interface ConformanceReporterOptions {
+  runId: string;
+  version: string;
+  /** Receives the run's report when vitest ends (the CLI writes it, applies the baseline, sets the exit code). */
+  onReport(report: RunReport): void;
+  /** Where progress goes (default stdout). */
+  write?: (line: string) => void;
+}
+
+/** A case whose test failed before it could record a result (suite setup failed, worker crashed). */
+function resultFromTest(test: TestCase): CaseResult {
+  const errors = test.result().errors ?? [];
+  const message = errors.map((e) => e.message).join('; ') || 'the test did not record a result';
+  return {
+    id: test.name,
+    caseId: test.name.split('@')[0] ?? test.name,
+    suite: test.name.split('.').slice(0, 3).join('.'),
+    title: test.name,
+    kind: 'allowed',
+    fields: [],
+    tags: [],
+    source: [],
+    verdict: test.result().state === 'skipped' ? 'skip' : 'error',
+    reason: message.split('\n')[0],
+    failures: [],
+    checks: [],
+    evidence: [],
+    requests: 0,
+    durationMs: 0,
+  };
+}
+
+/** Live progress (one line per case, the explaining line for failures) and the RunReport at the end. */
+export default class ConformanceReporter implements Reporter {
+  private readonly startedAt = new Date().toISOString();
+  private readonly write: (line: string) => void;
+  private seen = 0;
+
+  constructor(private readonly options: ConformanceReporterOptions) {
+    this.write = options.write ?? ((line) => process.stdout.write(`${line}\n`));
+  }
+
+  onTestCaseResult(test: TestCase): void {
+    const r = test.meta().result ?? resultFromTest(test);
+    this.seen++;
+    const ms = r.durationMs ? ` (${r.durationMs} ms)` : '';
+    if (r.verdict === 'pass') {
+      this.write(`  ${SYMBOL.pass} ${r.id}${ms}`);
+      return;
+    }
+    this.write(`  ${SYMBOL[r.verdict]} ${r.id}  ${explain(r)}`);
+    if (r.verdict === 'fail') {
+      this.write(`      source: ${r.source.join('; ')}${r.docConflict ? ` · doc conflict: document says ${r.docConflict.docSays}` : ''}`);
+    }
+  }
+
+  onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<{ message?: string }>, reason: TestRunEndReason): void {
+    const results: CaseResult[] = [];
+    const targets: TargetInfo[] = [];
+    const runErrors: string[] = [];
+    for (const mod of modules) {
+      for (const suite of mod.children.allSuites()) {
+        const target = suite.meta().target;
+        if (target) targets.push(target);
+      }
+      for (const test of mod.children.allTests()) {
+        const state = test.result().state;
+        if (state === 'pending') continue;
+        results.push(test.meta().result ?? resultFromTest(test));
+      }
+      for (const err of mod.errors()) runErrors.push(`${mod.moduleId}: ${err.message}`);
+    }
+    for (const err of unhandled) runErrors.push(`unhandled: ${err.message ?? String(err)}`);
+    const report: RunReport = {
+      tool: { name: 'update-conformance', version: this.options.version },
+      runId: this.options.runId,
+      startedAt: this.startedAt,
+      finishedAt: new Date().toISOString(),
+      interrupted: reason === 'interrupted',
+      targets,
+      results,
+      runErrors,
+    };
+    const c = countVerdicts(results);
+    this.write('');
+    this.write(`${c.pass} passed, ${c.fail} failed, ${c.error} errors, ${c.skip} skipped (${c.total} cases)${report.interrupted ? ' — interrupted' : ''}`);
+    this.options.onReport(report);
+  }
+}

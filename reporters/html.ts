@@ -1,0 +1,102 @@
+import type { CaseResult } from '../engine/results.ts';
+import { explain } from '../engine/results.ts';
+import { type Counts, countVerdicts, coverageMatrix, type RunReport, sortResults } from './model.ts';
+
+const esc = (s: unknown): string =>
+  String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+
+const STYLE = `
+body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#1b1f24}
+h1{font-size:22px;margin:0 0 4px} h2{font-size:17px;margin:28px 0 8px}
+table{border-collapse:collapse;margin:8px 0} td,th{border:1px solid #d0d7de;padding:3px 8px;text-align:left;vertical-align:top}
+th{background:#f6f8fa} .num{text-align:right}
+.pass{color:#1a7f37}.fail{color:#cf222e}.error{color:#9a6700}.skip{color:#57606a}
+.badge{display:inline-block;padding:1px 7px;border-radius:10px;font-weight:600;color:#fff}
+.b-pass{background:#1a7f37}.b-fail{background:#cf222e}.b-error{background:#bf8700}.b-skip{background:#6e7781}
+details{border:1px solid #d0d7de;border-radius:6px;margin:4px 0;padding:4px 8px} summary{cursor:pointer}
+pre{background:#f6f8fa;padding:8px;overflow:auto;max-height:360px;font-size:12px}
+.conflict{background:#fff8c5;padding:4px 8px;border-left:3px solid #d4a72c;margin:4px 0}
+.cell-bad{background:#ffebe9}.cell-ok{background:#dafbe1}
+.diff-add{color:#1a7f37}.diff-remove{color:#cf222e}.diff-replace{color:#0550ae}
+`;
+
+function cell(c: Counts): string {
+  if (c.total === 0) return '<td class="num">—</td>';
+  const cls = c.fail > 0 ? 'cell-bad' : c.error > 0 ? '' : 'cell-ok';
+  const parts = [`<span class="pass">${c.pass}✓</span>`];
+  if (c.fail) parts.push(`<span class="fail">${c.fail}✗</span>`);
+  if (c.error) parts.push(`<span class="error">${c.error}!</span>`);
+  if (c.skip) parts.push(`<span class="skip">${c.skip}–</span>`);
+  return `<td class="num ${cls}">${parts.join(' ')}</td>`;
+}
+
+function caseSection(r: CaseResult): string {
+  const open = r.verdict === 'fail' || r.verdict === 'error' ? ' open' : '';
+  const rows = r.failures
+    .map(
+      (f) =>
+        `<tr><td>${esc(f.check)}</td><td>${esc(f.title)}</td><td><code>${esc(f.pointer ?? '')}</code></td><td>${esc(f.expected)}</td><td>${esc(f.received)}</td></tr>`,
+    )
+    .join('');
+  const diff = (r.diff ?? [])
+    .map(
+      (op) =>
+        `<div class="diff-${esc(op.op)}">${esc(op.op)} <code>${esc(op.path)}</code>${'value' in op ? ` = ${esc(JSON.stringify(op.value)).slice(0, 300)}` : ''}</div>`,
+    )
+    .join('');
+  const evidence = r.evidence
+    .map(
+      (e) =>
+        `<pre>${esc(
+          `${e.request.method} ${e.request.url}\n${Object.entries(e.request.headers)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join('\n')}\n\n${e.request.body ?? ''}`,
+        )}</pre>` +
+        `<pre>${esc(
+          `HTTP ${e.response.status} (${e.elapsedMs} ms)\n${Object.entries(e.response.headers)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join('\n')}\n\n${e.response.body}`,
+        )}</pre>`,
+    )
+    .join('');
+  return `<details id="${esc(r.id)}"${open}><summary><span class="badge b-${r.verdict}">${r.verdict}</span> <code>${esc(r.id)}</code> — ${esc(r.title)}</summary>
+<p>${esc(r.kind)} · fields: ${esc(r.fields.join(', '))} · tags: ${esc(r.tags.join(', '))} · ${r.requests} requests · ${r.durationMs} ms${r.inferred ? ' · <em>expectation inferred</em>' : ''}${r.confirmed ? ` · confirmed: ${esc(r.confirmed)}` : ''}</p>
+${r.verdict !== 'pass' ? `<p><strong>${esc(explain(r))}</strong></p>` : ''}
+${r.docConflict ? `<div class="conflict"><strong>Document vs upstream:</strong> the document says ${esc(r.docConflict.docSays)}; upstream: ${esc(r.docConflict.upstream)} (expectation follows ${esc(r.docConflict.followed)})</div>` : ''}
+<p>Source: ${r.source.map((s) => `<code>${esc(s)}</code>`).join('; ')}</p>
+${rows ? `<table><tr><th>check</th><th>failure</th><th>pointer</th><th>expected</th><th>received</th></tr>${rows}</table>` : ''}
+${r.leaks?.length ? `<p class="fail">Leaked: ${esc(r.leaks.join('; '))}</p>` : ''}
+${diff ? `<h4>Before → after</h4>${diff}` : ''}
+${evidence ? `<h4>Evidence (secrets redacted)</h4>${evidence}` : ''}
+</details>`;
+}
+
+/** A self-contained page: header, coverage matrix (field × allowed/forbidden × verdict), then every case. */
+export function renderHtml(report: RunReport): string {
+  const results = sortResults(report.results);
+  const all = countVerdicts(results);
+  const verdict = all.fail > 0 ? 'non-conformant' : all.error > 0 || report.runErrors.length ? 'incomplete' : 'conformant';
+  const targets = report.targets
+    .map(
+      (t) =>
+        `<li><strong>${esc(t.suite)}</strong>: ${esc(t.url)} — ${esc(t.version)} ${Object.entries(t.details)
+          .map(([k, v]) => `· ${esc(k)}: ${esc(v)}`)
+          .join(' ')}${t.insecure ? ' <strong class="fail">· TLS verification DISABLED</strong>' : ''}</li>`,
+    )
+    .join('');
+  const matrix = coverageMatrix(results)
+    .map((row) => `<tr><td>${esc(row.field)}</td>${cell(row.allowed)}${cell(row.forbidden)}</tr>`)
+    .join('');
+  const conflicts = results.filter((r) => r.docConflict).length;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>update-conformance ${esc(report.runId)}: ${verdict}</title><style>${STYLE}</style></head><body>
+<h1>update-conformance: <span class="${all.fail ? 'fail' : all.error ? 'error' : 'pass'}">${verdict}</span></h1>
+<p>Run <code>${esc(report.runId)}</code> · ${esc(report.startedAt)} → ${esc(report.finishedAt)} · ${esc(report.tool.name)} ${esc(report.tool.version)}${report.interrupted ? ' · <strong class="error">interrupted: partial results</strong>' : ''}</p>
+<ul>${targets}</ul>
+<p><span class="pass">${all.pass} passed</span> · <span class="fail">${all.fail} failed</span> · <span class="error">${all.error} errors</span> · <span class="skip">${all.skip} skipped</span> · ${all.total} cases · ${conflicts} with a document conflict</p>
+${report.runErrors.length ? `<h2>Run errors</h2><ul>${report.runErrors.map((e) => `<li class="error">${esc(e)}</li>`).join('')}</ul>` : ''}
+<h2>Coverage: field × verdict</h2>
+<table id="matrix"><tr><th>field</th><th>allowed updates</th><th>forbidden updates</th></tr>${matrix}</table>
+<h2>Cases</h2>
+${results.map(caseSection).join('\n')}
+</body></html>`;
+}

@@ -1,0 +1,40 @@
+import { explain } from '../engine/results.ts';
+import { bySuite, countVerdicts, type RunReport } from './model.ts';
+
+const MAX_LISTED = 50;
+
+/** A summary that fits a CI job summary: verdict, counts per suite, every failure in one line. */
+export function renderMarkdown(report: RunReport): string {
+  const all = countVerdicts(report.results);
+  const verdict = all.fail > 0 ? '❌ non-conformant' : all.error > 0 || report.runErrors.length ? '⚠️ incomplete' : '✅ conformant';
+  const lines = [`# update-conformance: ${verdict}`, ''];
+  lines.push(`Run \`${report.runId}\` · ${report.startedAt} · ${report.interrupted ? '**interrupted — partial results**' : 'complete'}`, '');
+  for (const t of report.targets) {
+    lines.push(`- **${t.suite}** → ${t.url} (${t.version})${t.insecure ? ' — ⚠️ TLS verification disabled' : ''}`);
+  }
+  lines.push('', '| suite | passed | failed | errors | skipped |', '|---|---:|---:|---:|---:|');
+  for (const [suite, results] of bySuite(report.results)) {
+    const c = countVerdicts(results);
+    lines.push(`| ${suite} | ${c.pass} | ${c.fail} | ${c.error} | ${c.skip} |`);
+  }
+  lines.push(`| **all** | ${all.pass} | ${all.fail} | ${all.error} | ${all.skip} |`, '');
+  const problems = report.results.filter((r) => r.verdict === 'fail' || r.verdict === 'error');
+  if (problems.length) {
+    lines.push('## Failures and errors', '');
+    for (const r of problems.slice(0, MAX_LISTED)) {
+      lines.push(`- ${r.verdict === 'fail' ? '✗' : '!'} \`${r.id}\` ${explain(r).replace(/\|/g, '\\|')}`);
+      if (r.docConflict) lines.push(`  - doc conflict: document says ${r.docConflict.docSays}; upstream: ${r.docConflict.upstream}`);
+    }
+    if (problems.length > MAX_LISTED) lines.push(`- … ${problems.length - MAX_LISTED} more in report.html`);
+    lines.push('');
+  }
+  const conflicts = new Map(report.results.filter((r) => r.docConflict).map((r) => [r.caseId, r] as const));
+  if (conflicts.size) {
+    lines.push(`## Where the document and upstream disagree (${conflicts.size} cases)`, '');
+    for (const r of conflicts.values())
+      lines.push(`- \`${r.caseId}\`: document says ${r.docConflict?.docSays}; upstream: ${r.docConflict?.upstream} (followed: ${r.docConflict?.followed})`);
+    lines.push('');
+  }
+  if (report.runErrors.length) lines.push('## Run errors', '', ...report.runErrors.map((e) => `- ${e}`), '');
+  return lines.join('\n');
+}

@@ -1,0 +1,55 @@
+import type { CaseResult, Verdict } from '../engine/results.ts';
+import type { TargetInfo } from '../engine/suite.ts';
+
+/** Everything a run produced: the one input of every report writer (and of merge and verify). */
+export interface RunReport {
+  tool: { name: string; version: string };
+  runId: string;
+  startedAt: string;
+  finishedAt: string;
+  /** The run was cut short (SIGINT/SIGTERM, bail): results are partial. */
+  interrupted: boolean;
+  targets: TargetInfo[];
+  results: CaseResult[];
+  /** Problems outside any case (suite setup failed, leaks found by the final sweep, secrets in artifacts). */
+  runErrors: string[];
+}
+
+export type Counts = Record<Verdict, number> & { total: number };
+
+export function countVerdicts(results: CaseResult[]): Counts {
+  const c: Counts = { pass: 0, fail: 0, error: 0, skip: 0, total: results.length };
+  for (const r of results) c[r.verdict]++;
+  return c;
+}
+
+export function bySuite(results: CaseResult[]): Map<string, CaseResult[]> {
+  const m = new Map<string, CaseResult[]>();
+  for (const r of results) {
+    const list = m.get(r.suite) ?? [];
+    list.push(r);
+    m.set(r.suite, list);
+  }
+  return m;
+}
+
+/** Field × kind × verdict counts, for the coverage matrix. */
+export function coverageMatrix(results: CaseResult[]): { field: string; allowed: Counts; forbidden: Counts }[] {
+  const rows = new Map<string, { allowed: CaseResult[]; forbidden: CaseResult[] }>();
+  for (const r of results) {
+    for (const f of r.fields) {
+      const key = `${r.suite} ${f}`;
+      const row = rows.get(key) ?? { allowed: [], forbidden: [] };
+      row[r.kind].push(r);
+      rows.set(key, row);
+    }
+  }
+  return [...rows.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([field, row]) => ({ field, allowed: countVerdicts(row.allowed), forbidden: countVerdicts(row.forbidden) }));
+}
+
+/** Stable order for every report: suite, then case id. */
+export function sortResults(results: CaseResult[]): CaseResult[] {
+  return [...results].sort((a, b) => a.suite.localeCompare(b.suite) || a.id.localeCompare(b.id));
+}
