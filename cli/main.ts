@@ -1,5 +1,4 @@
-#!/usr/bin/env node
-/** update-conformance: `run` (default), `list`, `cleanup`. Exit codes: cli/exit-codes.ts. */
+/** update-conformance commands: `run` (default), `cleanup`. Exit codes: cli/exit-codes.ts. */
 import { parseArgs } from 'node:util';
 import { ConfigError, describeError } from '../engine/errors.ts';
 import { EXIT } from './exit-codes.ts';
@@ -8,7 +7,17 @@ import { runCommand } from './run.ts';
 const USAGE = `usage: update-conformance [run] [--suite k8s,nova] [--report-dir DIR] [--concurrency N] [-t PATTERN]
        update-conformance cleanup [--dry-run]`;
 
-async function main(argv: string[]): Promise<number> {
+export interface Io {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+const STD_IO: Io = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+async function dispatch(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -22,7 +31,7 @@ async function main(argv: string[]): Promise<number> {
     },
   });
   if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
+    io.out(USAGE);
     return EXIT.ok;
   }
   // Flags are the same settings as the variables: they override the environment for this run.
@@ -32,29 +41,31 @@ async function main(argv: string[]): Promise<number> {
   const command = positionals[0] ?? 'run';
   switch (command) {
     case 'run':
-      return runCommand({ testNamePattern: values.t });
+      return runCommand({ testNamePattern: values.t, log: io.out });
     case 'cleanup': {
       const { cleanupCommand } = await import('./cleanup.ts');
-      return cleanupCommand(Boolean(values['dry-run']));
+      return cleanupCommand(Boolean(values['dry-run']), io.out);
     }
     default:
-      process.stderr.write(`unknown command "${command}"\n${USAGE}\n`);
+      io.err(`unknown command "${command}"\n${USAGE}`);
       return EXIT.config;
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
+/** Runs a command and maps every error to one line and an exit code; never throws. */
+export async function main(argv: string[], io: Io = STD_IO): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (err) {
     if (err instanceof ConfigError) {
-      process.stderr.write(`configuration error: ${err.message}\n`);
-      process.exit(EXIT.config);
+      io.err(`configuration error: ${err.message}`);
+      return EXIT.config;
     }
-    if (err instanceof Error && 'code' in err && String((err as { code: unknown }).code).startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`${err.message}\n${USAGE}\n`);
-      process.exit(EXIT.config);
+    if (err instanceof Error && String((err as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS')) {
+      io.err(`${err.message}\n${USAGE}`);
+      return EXIT.config;
     }
-    process.stderr.write(`error: ${describeError(err)}\n`);
-    process.exit(EXIT.incomplete);
-  },
-);
+    io.err(`error: ${describeError(err)}`);
+    return EXIT.incomplete;
+  }
+}

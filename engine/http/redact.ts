@@ -40,13 +40,18 @@ export function toEvidence(ex: Exchange): Evidence {
     response: {
       status: ex.response.status,
       headers: redactHeaders(ex.response.headers),
-      body: cut(redactText(ex.response.text)) ?? '',
+      body: cut(redactPasswords(redactText(ex.response.text))) ?? '',
     },
     elapsedMs: Math.round(ex.elapsedMs),
   };
 }
 
-/** Keystone password bodies: drop any "password" member even if its value was never registered. */
+/**
+ * Keystone password bodies: drop any "password" member even if its value was never registered, also when
+ * the JSON is itself quoted inside a string (an echo in an error message).
+ */
 function redactPasswords(body: string): string {
-  return body.replace(/("password"\s*:\s*)"(?:[^"\\]|\\.)*"/g, '$1"***"');
+  return body
+    .replace(/("password"\s*:\s*)"(?:[^"\\]|\\.)*"/g, '$1"***"')
+    .replace(/(\\"password\\"\s*:\s*)\\"(?:[^"\\]|\\[^"])*\\"/g, '$1\\"***\\"');
 }

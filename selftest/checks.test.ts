@@ -1,0 +1,149 @@
+/** Every check, seen to pass and seen to fail, with the exact failure it reports. */
+import { describe, expect, test } from 'vitest';
+import type { CaseVariant, ConformanceCase, Expectation } from '../engine/cases/types.ts';
+import { CHECKS, type CheckContext, type CheckOutcome } from '../engine/checks/index.ts';
+import type { Exchange } from '../engine/http/exchange.ts';
+import { SchemaRegistry } from '../engine/schemas.ts';
+
+const schemas = new SchemaRegistry();
+schemas.add({ $id: 'urn:t:obj', type: 'object', required: ['kind'], properties: { kind: { const: 'Pod' } } });
+
+function exchange(status: number, json?: unknown, headers: Record<string, string> = {}): Exchange {
+  return {
+    request: { method: 'PATCH', url: 'http://127.0.0.1/x', headers: {} },
+    response: { status, headers, text: json === undefined ? '' : JSON.stringify(json), json, jsonError: json === undefined ? 'empty body' : undefined },
+    elapsedMs: 1,
+  };
+}
+
+function ctx(expect: Expectation, update: Exchange, before?: unknown, after?: unknown): CheckContext {
+  const c: ConformanceCase = { id: 'k8s.pods.patch.t', title: 'test case', kind: 'allowed', fields: ['f'], tags: [], request: {}, expect, source: ['test'] };
+  const variant: CaseVariant = { id: c.id, case: c };
+  return {
+    variant,
+    expect,
+    update,
+    before,
+    after,
+    schemas,
+    vars: { microversion: '2.19' },
+    traits: {
+      writeVolatile: ['/metadata/resourceVersion'],
+      versionPointer: '/metadata/resourceVersion',
+      schemaFor: () => 'urn:t:obj',
+      errorMessage: (b) => (b as { message?: string })?.message,
+    },
+  };
+}
+
+const failsOf = (o: CheckOutcome) => (o.kind === 'fail' ? o.failures.map((f) => `${f.title}|${f.pointer ?? ''}|${f.expected}|${f.received}`) : o.kind);
+
+describe('status-code', () => {
+  test('passes on the expected status or one of a set', () => {
+    expect(CHECKS['status-code'](ctx({ status: 200 }, exchange(200, {})))).toEqual({ kind: 'pass' });
+    expect(CHECKS['status-code'](ctx({ status: [400, 422] }, exchange(422, {})))).toEqual({ kind: 'pass' });
+  });
+  test('fails naming expected and received', () => {
+    expect(failsOf(CHECKS['status-code'](ctx({ status: [400, 422] }, exchange(200, {}))))).toEqual(['Unexpected HTTP status||400 or 422|200']);
+  });
+});
+
+describe('response-schema', () => {
+  test('passes a valid body, fails an invalid or non-JSON one', () => {
+    expect(CHECKS['response-schema'](ctx({ status: 200 }, exchange(200, { kind: 'Pod' })))).toEqual({ kind: 'pass' });
+    expect(failsOf(CHECKS['response-schema'](ctx({ status: 200 }, exchange(200, { kind: 'Status' }))))).toEqual([
+      'Response violates schema|/kind|urn:t:obj|/kind: must be equal to constant',
+    ]);
+    expect(failsOf(CHECKS['response-schema'](ctx({ status: 200 }, exchange(200))))).toEqual(['Response body is not JSON||JSON matching urn:t:obj|empty body']);
+  });
+});
+
+describe('error-body', () => {
+  const status = { kind: 'Status', code: 422, reason: 'Invalid', message: 'Pod "p" is invalid: spec.x', details: { causes: [{ field: 'spec.x', reason: 'FieldValueInvalid' }] } };
+  test('passes a matching Status body', () => {
+    const e: Expectation = { status: 422, error: { reason: 'Invalid', causes: [{ field: 'spec.x' }], messageIncludes: ['spec.x'] } };
+    expect(CHECKS['error-body'](ctx(e, exchange(422, status)))).toEqual({ kind: 'pass' });
+  });
+  test('fails on wrong reason, missing cause, code mismatch and message', () => {
+    const e: Expectation = { status: 422, error: { reason: 'Forbidden', causes: [{ field: 'spec.y' }], messageIncludes: ['nope'] } };
+    const out = failsOf(CHECKS['error-body'](ctx(e, exchange(422, { ...status, code: 400 }))));
+    expect(out).toHaveLength(4);
+    expect(out[0]).toBe('Wrong Status reason|/reason|Forbidden|"Invalid"');
+  });
+  test('reason null means the key must be absent', () => {
+    expect(failsOf(CHECKS['error-body'](ctx({ status: 500, error: { reason: null } }, exchange(500, { code: 500, reason: 'InternalError' }))))).toEqual([
+      'Wrong Status reason|/reason|no reason|"InternalError"',
+    ]);
+  });
+  test('checks a Nova fault key and its code', () => {
+    const e: Expectation = { status: 400, error: { fault: 'badRequest' } };
+    expect(CHECKS['error-body'](ctx(e, exchange(400, { badRequest: { code: 400, message: 'x' } })))).toEqual({ kind: 'pass' });
+    expect(failsOf(CHECKS['error-body'](ctx(e, exchange(400, { computeFault: { code: 400, message: 'x' } }))))).toEqual(['Wrong fault key||badRequest|computeFault']);
+  });
+  test('does not apply to a success', () => {
+    expect(CHECKS['error-body'](ctx({ status: 422, error: { reason: 'Invalid' } }, exchange(200, {}))).kind).toBe('not-applicable');
+  });
+});
+
+describe('effect', () => {
+  const e: Expectation = { status: 200, effect: [{ pointer: '/spec/image', value: 'b' }] };
+  test('passes when response and GET after show the change', () => {
+    expect(CHECKS.effect(ctx(e, exchange(200, { spec: { image: 'b' } }), { spec: { image: 'a' } }, { spec: { image: 'b' } }))).toEqual({ kind: 'pass' });
+  });
+  test('fails when the change is not persisted', () => {
+    expect(failsOf(CHECKS.effect(ctx(e, exchange(200, { spec: { image: 'b' } }), { spec: { image: 'a' } }, { spec: { image: 'a' } })))).toEqual([
+      'Allowed change not visible in GET after|/spec/image|"b"|"a"',
+    ]);
+  });
+  test('a dry run must not persist', () => {
+    const dry: Expectation = { status: 200, effect: [{ pointer: '/spec/image', value: 'b' }], persisted: false };
+    expect(CHECKS.effect(ctx(dry, exchange(200, { spec: { image: 'b' } }), { spec: { image: 'a' } }, { spec: { image: 'a' } }))).toEqual({ kind: 'pass' });
+    expect(failsOf(CHECKS.effect(ctx(dry, exchange(200, { spec: { image: 'b' } }), { spec: { image: 'a' } }, { spec: { image: 'b' } })))).toEqual([
+      'Dry run was persisted|/spec/image|GET after equals GET before|replace /spec/image',
+    ]);
+  });
+  test('absent means the member must be gone', () => {
+    const gone: Expectation = { status: 200, effect: [{ pointer: '/metadata/labels/a', absent: true }] };
+    expect(CHECKS.effect(ctx(gone, exchange(200, { metadata: { labels: {} } }), {}, { metadata: { labels: {} } }))).toEqual({ kind: 'pass' });
+    expect(CHECKS.effect(ctx(gone, exchange(200, { metadata: { labels: { a: 'x' } } }), {}, { metadata: { labels: {} } })).kind).toBe('fail');
+  });
+});
+
+describe('immutability', () => {
+  const before = { metadata: { resourceVersion: '1', labels: { a: 'x' } }, spec: { image: 'a', grace: 30 } };
+  test('an accepted update may change its effect and the write-volatile pointers only', () => {
+    const e: Expectation = { status: 200, effect: [{ pointer: '/spec/image', value: 'b' }] };
+    const after = { metadata: { resourceVersion: '2', labels: { a: 'x' } }, spec: { image: 'b', grace: 30 } };
+    expect(CHECKS.immutability(ctx(e, exchange(200, after), before, after))).toEqual({ kind: 'pass' });
+    const touched = { ...after, spec: { image: 'b', grace: 31 } };
+    expect(failsOf(CHECKS.immutability(ctx(e, exchange(200, touched), before, touched)))).toEqual(['Field outside the update changed|/spec/grace|30|31']);
+  });
+  test('a rejected update that changed anything is a partial apply', () => {
+    const after = { metadata: { resourceVersion: '2', labels: { a: 'x' } }, spec: { image: 'a', grace: 30 } };
+    expect(failsOf(CHECKS.immutability(ctx({ status: 422 }, exchange(422, {}), before, after)))).toEqual([
+      'Partial apply: rejected update changed the resource|/metadata/resourceVersion|"1"|"2"',
+    ]);
+  });
+  test('removed members are reported as removed', () => {
+    const after = { metadata: { resourceVersion: '1', labels: {} }, spec: { image: 'a', grace: 30 } };
+    expect(failsOf(CHECKS.immutability(ctx({ status: 400 }, exchange(400, {}), before, after)))[0]).toContain('|/metadata/labels/a|"x"|(removed)');
+  });
+});
+
+describe('no-write and headers', () => {
+  test('no-write compares the resource version', () => {
+    const e: Expectation = { status: 200, noWrite: true };
+    expect(CHECKS['no-write'](ctx(e, exchange(200, {}), { metadata: { resourceVersion: '5' } }, { metadata: { resourceVersion: '5' } }))).toEqual({ kind: 'pass' });
+    expect(failsOf(CHECKS['no-write'](ctx(e, exchange(200, {}), { metadata: { resourceVersion: '5' } }, { metadata: { resourceVersion: '6' } })))).toEqual([
+      'No-op update wrote a new version|/metadata/resourceVersion|"5"|"6"',
+    ]);
+  });
+  test('headers expand ${vars} and compare case-insensitively', () => {
+    const e: Expectation = { status: 200, headers: [{ name: 'OpenStack-API-Version', equals: 'compute ${microversion}' }] };
+    expect(CHECKS.headers(ctx(e, exchange(200, {}, { 'openstack-api-version': 'compute 2.19' })))).toEqual({ kind: 'pass' });
+    expect(failsOf(CHECKS.headers(ctx(e, exchange(200, {}, { 'openstack-api-version': 'compute 2.1' }))))).toEqual([
+      'Header OpenStack-API-Version not as expected||"compute 2.19"|"compute 2.1"',
+    ]);
+    expect(CHECKS.headers(ctx({ status: 200, headers: [{ name: 'Warning', absent: true }] }, exchange(200, {}, { warning: '299 - x' }))).kind).toBe('fail');
+  });
+});

@@ -1,0 +1,81 @@
+/**
+ * A check that has never been seen to fail is not a check. Against each faithful reference backend every
+ * case must pass; and for every case some switchable fault of that backend must make it fail. The table
+ * (case × faults that kill it) is written to reports/fault-coverage.md.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { CaseVariant } from '../engine/cases/types.ts';
+import { type CaseResult, explain } from '../engine/results.ts';
+import { runCase } from '../engine/run-case.ts';
+import { type OpenTarget, openK8sReferenceTarget, openNovaReferenceTarget } from './support/targets.ts';
+
+async function runAll(t: OpenTarget, variants: CaseVariant[], concurrency = 8): Promise<CaseResult[]> {
+  const results: CaseResult[] = new Array(variants.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < variants.length) {
+        const i = next++;
+        results[i] = await runCase(variants[i] as CaseVariant, t.adapter, t.schemas);
+      }
+    }),
+  );
+  return results;
+}
+
+const coverage: string[] = ['# Fault coverage', '', 'Each case variant and the reference-backend faults that make it fail (written by selftest/fault-coverage.test.ts).', ''];
+
+for (const [name, open] of [
+  ['k8s.pods.patch', openK8sReferenceTarget],
+  ['nova.servers.update', openNovaReferenceTarget],
+] as const) {
+  describe(`${name} against its reference backend`, () => {
+    let t: OpenTarget;
+    let runnable: CaseVariant[] = [];
+    beforeAll(async () => {
+      t = await open();
+    });
+    afterAll(async () => {
+      await t?.close();
+    });
+
+    test('every case passes against the faithful backend', async () => {
+      t.setFaults([]);
+      const results = await runAll(t, t.variants);
+      const bad = results.filter((r) => r.verdict === 'fail' || r.verdict === 'error').map((r) => `${r.id}: ${explain(r)}`);
+      expect(bad).toEqual([]);
+      runnable = t.variants.filter((_, i) => results[i]?.verdict === 'pass');
+      expect(runnable.length).toBeGreaterThan(0);
+    });
+
+    test('every case fails under at least one fault', async () => {
+      const killedBy = new Map<string, string[]>(runnable.map((v) => [v.id, []]));
+      const killsPerFault = new Map<string, number>();
+      for (const fault of t.faults) {
+        t.setFaults([fault.name]);
+        const results = await runAll(t, runnable);
+        let kills = 0;
+        for (const r of results) {
+          if (r.verdict === 'fail') {
+            killedBy.get(r.id)?.push(fault.name);
+            kills++;
+          }
+        }
+        killsPerFault.set(fault.name, kills);
+      }
+      t.setFaults([]);
+      coverage.push(`## ${name}`, '', '| fault | family | variants killed |', '|---|---|---:|');
+      for (const f of t.faults) coverage.push(`| ${f.name} | ${f.family} | ${killsPerFault.get(f.name) ?? 0} |`);
+      coverage.push('', '| case variant | killed by |', '|---|---|');
+      for (const [id, faults] of killedBy) coverage.push(`| ${id} | ${faults.join(', ') || '**none**'} |`);
+      coverage.push('');
+      mkdirSync('reports', { recursive: true });
+      writeFileSync('reports/fault-coverage.md', coverage.join('\n'));
+      const survivors = [...killedBy].filter(([, f]) => f.length === 0).map(([id]) => id);
+      expect(survivors).toEqual([]);
+      const idle = [...killsPerFault].filter(([, n]) => n === 0).map(([f]) => f);
+      expect(idle, 'faults that no case catches').toEqual([]);
+    });
+  });
+}
