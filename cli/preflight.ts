@@ -31,6 +31,7 @@ export async function preflightK8s(config: Config): Promise<string> {
   const k8s = config.k8s;
   if (!k8s) return 'no Kubernetes target';
   const client = new K8sClient(k8s, config.run.timeoutMs);
+  const credential = k8s.token ? 'K8S_TOKEN' : 'K8S_CLIENT_CERT';
   try {
     let ex: Exchange;
     try {
@@ -39,24 +40,25 @@ export async function preflightK8s(config: Config): Promise<string> {
       throw unreachable('K8S_SERVER', 'K8S_CA_FILE', k8s.server, err);
     }
     const body = ex.response.json as Record<string, unknown> | undefined;
-    if (ex.response.status === 401)
-      throw new ConfigError('K8S_TOKEN', `was rejected by ${k8s.server} (401 Unauthorized)`, 'use a valid token for this cluster');
+    // Only a Kubernetes Status body says "your token was rejected"; any other 401 comes from another API.
+    if (ex.response.status === 401 && body?.kind === 'Status') {
+      throw new ConfigError(credential, `was rejected by ${k8s.server} (401 Unauthorized)`, 'use valid credentials for this cluster');
+    }
     if (ex.response.status !== 200 || typeof body?.gitVersion !== 'string') throw notTheApi('K8S_SERVER', k8s.server, ex, 'a Kubernetes API server');
+    if (k8s.namespace) {
+      const ns = await client.send('GET', `/api/v1/namespaces/${k8s.namespace}`);
+      if (ns.response.status === 404) throw new ConfigError('K8S_NAMESPACE', `namespace "${k8s.namespace}" does not exist`, 'create it or unset K8S_NAMESPACE');
+    }
     const probe = await client.send('GET', `/api/v1/namespaces/${k8s.namespace ?? 'default'}/pods`, { query: { limit: '1' } });
     if (probe.response.status === 401)
+      throw new ConfigError(credential, `was rejected by ${k8s.server} (401 Unauthorized)`, 'use valid credentials for this cluster');
+    if (probe.response.status === 403) {
       throw new ConfigError(
-        k8s.token ? 'K8S_TOKEN' : 'K8S_CLIENT_CERT',
-        `was rejected by ${k8s.server} (401 Unauthorized)`,
-        'use valid credentials for this cluster',
-      );
-    if (probe.response.status === 403)
-      throw new ConfigError(
-        k8s.token ? 'K8S_TOKEN' : 'K8S_CLIENT_CERT',
+        credential,
         'may not list pods (403 Forbidden)',
         'grant create/get/patch/delete on pods (and namespaces unless K8S_NAMESPACE is set)',
       );
-    if (k8s.namespace && probe.response.status === 404)
-      throw new ConfigError('K8S_NAMESPACE', `namespace "${k8s.namespace}" does not exist`, 'create it or unset K8S_NAMESPACE');
+    }
     return `Kubernetes ${body.gitVersion} at ${k8s.server}`;
   } finally {
     await client.close();
@@ -76,7 +78,7 @@ export async function preflightNova(config: Config): Promise<string> {
     try {
       await auth.headers();
     } catch (err) {
-      if (err instanceof AuthError) throw new ConfigError(err.message.split(':')[0] ?? 'OS_AUTH_URL', err.message.slice(err.message.indexOf(':') + 2));
+      if (err instanceof AuthError) throw err.toConfigError();
       throw unreachable('OS_AUTH_URL', 'OS_CACERT', nova.credentials.authUrl ?? '', err);
     }
     const endpoint = nova.endpointOverride ?? auth.computeEndpoint;
@@ -91,9 +93,9 @@ export async function preflightNova(config: Config): Promise<string> {
     try {
       range = await client.versionRange();
     } catch (err) {
-      if (err instanceof AuthError)
-        throw new ConfigError(nova.credentials.authType === 'password' ? 'OS_PASSWORD' : 'OS_TOKEN', err.message, 'use valid credentials');
-      if (err instanceof SetupError) throw new ConfigError('OS_COMPUTE_ENDPOINT_OVERRIDE', err.message);
+      if (err instanceof AuthError) throw err.toConfigError();
+      if (err instanceof SetupError)
+        throw new ConfigError(nova.endpointOverride ? 'OS_COMPUTE_ENDPOINT_OVERRIDE' : 'OS_AUTH_URL', err.message, 'point it at a compute v2.1 endpoint');
       throw unreachable(nova.endpointOverride ? 'OS_COMPUTE_ENDPOINT_OVERRIDE' : 'OS_AUTH_URL', 'OS_CACERT', endpoint, err);
     }
     return `compute ${range.min}–${range.max} at ${endpoint}`;

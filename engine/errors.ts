@@ -14,8 +14,8 @@ export class ConfigError extends ConformanceToolError {
   override readonly name = 'ConfigError';
   /** The variable (or file) at fault. */
   readonly variable: string;
-  constructor(variable: string, problem: string, fix?: string) {
-    super(`${variable}: ${problem}${fix ? ` — ${fix}` : ''}`);
+  constructor(variable: string, problem: string, fix: string) {
+    super(`${variable}: ${problem} — ${fix}`);
     this.variable = variable;
   }
 }
@@ -43,10 +43,22 @@ export class SetupError extends ConformanceToolError {
   override readonly name = 'SetupError';
 }
 
-/** Authentication against the target failed (wrong credentials, no catalog entry). */
+/** Authentication against the target failed (wrong credentials, not an identity endpoint). */
 export class AuthError extends ConformanceToolError {
   override readonly code = 'CONF_ERR_AUTH';
   override readonly name = 'AuthError';
+  constructor(
+    readonly variable: string,
+    readonly problem: string,
+    readonly fix: string,
+  ) {
+    super(`${variable}: ${problem} — ${fix}`);
+  }
+
+  /** The same problem as a configuration error (exit 2), for checks made before the run. */
+  toConfigError(): ConfigError {
+    return new ConfigError(this.variable, this.problem, this.fix);
+  }
 }
 
 /** One line for the console: the message plus, for transport errors, the underlying cause. */

@@ -59,7 +59,13 @@ describe('response-schema', () => {
 });
 
 describe('error-body', () => {
-  const status = { kind: 'Status', code: 422, reason: 'Invalid', message: 'Pod "p" is invalid: spec.x', details: { causes: [{ field: 'spec.x', reason: 'FieldValueInvalid' }] } };
+  const status = {
+    kind: 'Status',
+    code: 422,
+    reason: 'Invalid',
+    message: 'Pod "p" is invalid: spec.x',
+    details: { causes: [{ field: 'spec.x', reason: 'FieldValueInvalid' }] },
+  };
   test('passes a matching Status body', () => {
     const e: Expectation = { status: 422, error: { reason: 'Invalid', causes: [{ field: 'spec.x' }], messageIncludes: ['spec.x'] } };
     expect(CHECKS['error-body'](ctx(e, exchange(422, status)))).toEqual({ kind: 'pass' });
@@ -78,7 +84,9 @@ describe('error-body', () => {
   test('checks a Nova fault key and its code', () => {
     const e: Expectation = { status: 400, error: { fault: 'badRequest' } };
     expect(CHECKS['error-body'](ctx(e, exchange(400, { badRequest: { code: 400, message: 'x' } })))).toEqual({ kind: 'pass' });
-    expect(failsOf(CHECKS['error-body'](ctx(e, exchange(400, { computeFault: { code: 400, message: 'x' } }))))).toEqual(['Wrong fault key||badRequest|computeFault']);
+    expect(failsOf(CHECKS['error-body'](ctx(e, exchange(400, { computeFault: { code: 400, message: 'x' } }))))).toEqual([
+      'Wrong fault key||badRequest|computeFault',
+    ]);
   });
   test('does not apply to a success', () => {
     expect(CHECKS['error-body'](ctx({ status: 422, error: { reason: 'Invalid' } }, exchange(200, {}))).kind).toBe('not-applicable');
@@ -133,7 +141,9 @@ describe('immutability', () => {
 describe('no-write and headers', () => {
   test('no-write compares the resource version', () => {
     const e: Expectation = { status: 200, noWrite: true };
-    expect(CHECKS['no-write'](ctx(e, exchange(200, {}), { metadata: { resourceVersion: '5' } }, { metadata: { resourceVersion: '5' } }))).toEqual({ kind: 'pass' });
+    expect(CHECKS['no-write'](ctx(e, exchange(200, {}), { metadata: { resourceVersion: '5' } }, { metadata: { resourceVersion: '5' } }))).toEqual({
+      kind: 'pass',
+    });
     expect(failsOf(CHECKS['no-write'](ctx(e, exchange(200, {}), { metadata: { resourceVersion: '5' } }, { metadata: { resourceVersion: '6' } })))).toEqual([
       'No-op update wrote a new version|/metadata/resourceVersion|"5"|"6"',
     ]);

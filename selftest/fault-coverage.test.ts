@@ -24,7 +24,12 @@ async function runAll(t: OpenTarget, variants: CaseVariant[], concurrency = 8): 
   return results;
 }
 
-const coverage: string[] = ['# Fault coverage', '', 'Each case variant and the reference-backend faults that make it fail (written by selftest/fault-coverage.test.ts).', ''];
+const coverage: string[] = [
+  '# Fault coverage',
+  '',
+  'Each case variant and the reference-backend faults that make it fail (written by selftest/fault-coverage.test.ts).',
+  '',
+];
 
 for (const [name, open] of [
   ['k8s.pods.patch', openK8sReferenceTarget],

@@ -51,7 +51,5 @@ export function toEvidence(ex: Exchange): Evidence {
  * the JSON is itself quoted inside a string (an echo in an error message).
  */
 function redactPasswords(body: string): string {
-  return body
-    .replace(/("password"\s*:\s*)"(?:[^"\\]|\\.)*"/g, '$1"***"')
-    .replace(/(\\"password\\"\s*:\s*)\\"(?:[^"\\]|\\[^"])*\\"/g, '$1\\"***\\"');
+  return body.replace(/("password"\s*:\s*)"(?:[^"\\]|\\.)*"/g, '$1"***"').replace(/(\\"password\\"\s*:\s*)\\"(?:[^"\\]|\\[^"])*\\"/g, '$1\\"***\\"');
 }

@@ -24,7 +24,11 @@ export interface OpenTarget {
   close(): Promise<void>;
 }
 
-const runEnv = (extra: Record<string, string>) => ({ CONFORMANCE_RUN_ID: `st${Math.random().toString(36).slice(2, 8)}`, CONFORMANCE_REPORT_DIR: 'reports/selftest', ...extra });
+const runEnv = (extra: Record<string, string>) => ({
+  CONFORMANCE_RUN_ID: `st${Math.random().toString(36).slice(2, 8)}`,
+  CONFORMANCE_REPORT_DIR: 'reports/selftest',
+  ...extra,
+});
 
 export async function openK8sReferenceTarget(): Promise<OpenTarget> {
   const { K8S_FAULTS } = await import('../../backends/k8s-reference/index.ts');

@@ -53,7 +53,11 @@ export class NovaClient {
     const root = this.endpoint.replace(/\/[0-9a-f-]{32,36}$/i, '');
     const ex = await this.http.send({ method: 'GET', url: `${root}/`, headers: { accept: 'application/json', ...(await this.auth.headers()) } });
     const v = ((ex.response.json as Obj)?.version ?? {}) as Obj;
-    if (ex.response.status === 401) throw new AuthError(`the compute endpoint ${root} rejected the token (401)`);
+    const body = ex.response.json as Obj | undefined;
+    // keystonemiddleware answers {"error": …}, Nova itself {"unauthorized": …}; any other 401 is another API.
+    if (ex.response.status === 401 && body && ('error' in body || 'unauthorized' in body)) {
+      throw new AuthError('OS_TOKEN', `the compute endpoint ${root} rejected the token (401)`, 'use valid credentials for this cloud');
+    }
     if (ex.response.status !== 200 || typeof v.version !== 'string') {
       throw new SetupError(
         `GET ${root}/ answered ${ex.response.status}${ex.response.jsonError ? ` (${ex.response.jsonError})` : ''} without a version document: is this a compute v2.1 endpoint?`,

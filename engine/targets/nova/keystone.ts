@@ -64,16 +64,23 @@ export class AuthSession {
       body: JSON.stringify(body),
     });
     const v = this.label;
-    if (ex.response.status === 401)
-      throw new AuthError(`${v}_USERNAME/${v}_PASSWORD: Keystone at ${base} rejected the credentials (401); check the user, password, domain and project`);
-    if (ex.response.status !== 201) {
+    if (ex.response.status === 401) {
       throw new AuthError(
-        `${v === 'OS' ? 'OS_AUTH_URL' : 'OS_ALT_USERNAME'}: Keystone at ${base} answered ${ex.response.status} to a token request${ex.response.jsonError ? ` (${ex.response.jsonError})` : ''}; is it a Keystone v3 endpoint?`,
+        `${v}_USERNAME`,
+        `Keystone at ${base} rejected the credentials (401)`,
+        `check ${v}_USERNAME, ${v}_PASSWORD, the domains and the project`,
       );
     }
     const token = ex.response.headers['x-subject-token'];
     const t = ((ex.response.json as Obj)?.token ?? {}) as Obj;
-    if (!token) throw new AuthError(`${base} issued no X-Subject-Token header: not a Keystone v3 endpoint`);
+    if (ex.response.status !== 201 || !token) {
+      const got = ex.response.jsonError ? ` (${ex.response.jsonError})` : token ? '' : ' without an X-Subject-Token header';
+      throw new AuthError(
+        v === 'OS' ? 'OS_AUTH_URL' : 'OS_ALT_AUTH_URL',
+        `${base} answered ${ex.response.status}${got} to a token request`,
+        'point it at a Keystone v3 endpoint',
+      );
+    }
     registerSecret(token);
     this.token = token;
     const expires = Date.parse(String(t.expires_at ?? ''));
