@@ -5,7 +5,10 @@ import type { HttpClient } from '../../http/client.ts';
 
 type Obj = Record<string, unknown>;
 
-/** Refresh this long before the token expires, so no request under assertion carries an expiring token. */
+/**
+ * Refresh this long before the token expires (at most half its lifetime), so no request under assertion
+ * carries a token that expires on the way.
+ */
 const REFRESH_MARGIN_MS = 120_000;
 
 export interface CatalogLookup {
@@ -17,6 +20,7 @@ export interface CatalogLookup {
 export class AuthSession {
   private token?: string;
   private expiresAt = Number.POSITIVE_INFINITY;
+  private refreshAt = Number.POSITIVE_INFINITY;
   private pending?: Promise<void>;
   /** The compute endpoint found in the catalog (password auth only). */
   computeEndpoint?: string;
@@ -36,7 +40,7 @@ export class AuthSession {
 
   /** `X-Auth-Token` header for the next request (empty in noauth mode without OS_TOKEN). */
   async headers(): Promise<Record<string, string>> {
-    if (this.creds.authType === 'password' && (!this.token || Date.now() > this.expiresAt - REFRESH_MARGIN_MS)) {
+    if (this.creds.authType === 'password' && (!this.token || Date.now() >= this.refreshAt)) {
       this.pending ??= this.issue().finally(() => {
         this.pending = undefined;
       });
@@ -84,7 +88,9 @@ export class AuthSession {
     registerSecret(token);
     this.token = token;
     const expires = Date.parse(String(t.expires_at ?? ''));
-    this.expiresAt = Number.isFinite(expires) ? expires : Date.now() + 3_600_000;
+    const issuedAt = Date.now();
+    this.expiresAt = Number.isFinite(expires) ? expires : issuedAt + 3_600_000;
+    this.refreshAt = this.expiresAt - Math.min(REFRESH_MARGIN_MS, (this.expiresAt - issuedAt) / 2);
     this.projectId = String((t.project as Obj)?.id ?? this.projectId ?? '');
     this.computeEndpoint = findCompute(t.catalog, this.lookup);
   }
