@@ -4,8 +4,10 @@ import { ConfigError, describeError } from '../engine/errors.ts';
 import { EXIT } from './exit-codes.ts';
 import { runCommand } from './run.ts';
 
-const USAGE = `usage: update-conformance [run] [--suite k8s,nova] [--report-dir DIR] [--concurrency N] [-t PATTERN]
-       update-conformance cleanup [--dry-run]`;
+const USAGE = `usage: update-conformance [run] [selection] [--report-dir DIR] [--concurrency N] [--baseline FILE [--update-baseline]]
+       update-conformance list [selection] [--json]
+       update-conformance cleanup [--dry-run]
+selection: --suite k8s,nova  --case ID|GLOB[,…]  --tag TAG|!TAG[,…]  (or CONFORMANCE_SUITES/CASES/TAGS)`;
 
 export interface Io {
   out(line: string): void;
@@ -27,6 +29,11 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       concurrency: { type: 'string' },
       t: { type: 'string', short: 't' },
       'dry-run': { type: 'boolean' },
+      case: { type: 'string' },
+      tag: { type: 'string' },
+      baseline: { type: 'string' },
+      'update-baseline': { type: 'boolean' },
+      json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -38,10 +45,18 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   if (values.suite) process.env.CONFORMANCE_SUITES = values.suite;
   if (values['report-dir']) process.env.CONFORMANCE_REPORT_DIR = values['report-dir'];
   if (values.concurrency) process.env.CONFORMANCE_CONCURRENCY = values.concurrency;
+  if (values.case) process.env.CONFORMANCE_CASES = values.case;
+  if (values.tag) process.env.CONFORMANCE_TAGS = values.tag;
+  if (values.baseline) process.env.CONFORMANCE_BASELINE = values.baseline;
+  if (values['update-baseline']) process.env.CONFORMANCE_UPDATE_BASELINE = 'true';
   const command = positionals[0] ?? 'run';
   switch (command) {
     case 'run':
       return runCommand({ testNamePattern: values.t, log: io.out });
+    case 'list': {
+      const { listCommand } = await import('./list.ts');
+      return listCommand(Boolean(values.json), io.out);
+    }
     case 'cleanup': {
       const { cleanupCommand } = await import('./cleanup.ts');
       return cleanupCommand(Boolean(values['dry-run']), io.out);

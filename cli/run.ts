@@ -1,6 +1,9 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startVitest } from 'vitest/node';
+import { applyBaseline, loadBaseline, writeBaseline } from '../engine/baseline.ts';
+import { casesOf, knownTags } from '../engine/cases/catalog.ts';
+import { checkSelection, isCaseSelected } from '../engine/cases/select.ts';
 import { type Config, loadConfig, loadEnv, type SuiteName } from '../engine/config/index.ts';
 import { describeError } from '../engine/errors.ts';
 import { sweepK8s } from '../engine/targets/k8s/sweep.ts';
@@ -22,12 +25,18 @@ export interface RunOptions {
   log?: (line: string) => void;
 }
 
-/** Which suites run: the requested ones, else the configured ones, else all against embedded backends. */
-function chooseSuites(config: Config): { suites: SuiteName[]; embedded: SuiteName[] } {
+/**
+ * Which suites run: the requested ones, else the configured ones, else all against embedded backends —
+ * and of those only suites with selected cases. A selection that matches nothing is a usage error.
+ */
+export function chooseSuites(config: Config): { suites: SuiteName[]; embedded: SuiteName[] } {
   const configured: SuiteName[] = [];
   if (config.k8s) configured.push('k8s');
   if (config.nova) configured.push('nova');
-  const suites = config.run.suites ?? (configured.length ? configured : ['k8s', 'nova']);
+  const requested = config.run.suites ?? (configured.length ? configured : ['k8s', 'nova']);
+  const sel = config.run.selection;
+  checkSelection(sel, requested.flatMap(casesOf), knownTags());
+  const suites = requested.filter((s) => casesOf(s).some((c) => isCaseSelected(sel, c)));
   return { suites, embedded: suites.filter((s) => !configured.includes(s)) };
 }
 
@@ -103,6 +112,7 @@ async function runSuites(config: Config, suites: SuiteName[], opts: RunOptions, 
   };
   final.interrupted ||= interrupted;
   await sweepAfterRun(config, final, log);
+  judgeByBaseline(config, final, log);
   const written = writeReports(final, reportDir);
   const leakedSecrets = scanForSecrets(reportDir);
   if (leakedSecrets.length) {
@@ -135,10 +145,26 @@ async function sweepAfterRun(config: Config, report: RunReport, log: (line: stri
   for (const r of report.results) for (const leak of r.leaks ?? []) report.runErrors.push(`leak in ${r.id}: ${leak}`);
 }
 
+/** Known deviations (CONFORMANCE_BASELINE): excuse listed failures; stale, expired or unmatched entries fail the gate. */
+function judgeByBaseline(config: Config, report: RunReport, log: (line: string) => void): void {
+  const file = config.run.baselineFile;
+  if (!file) return;
+  if (config.run.updateBaseline) {
+    const previous = existsSync(file) ? loadBaseline(file) : [];
+    const n = writeBaseline(file, report.results, previous);
+    log(`baseline: wrote ${n} entr${n === 1 ? 'y' : 'ies'} to ${file}`);
+    return;
+  }
+  const outcome = applyBaseline(loadBaseline(file), report.results);
+  if (outcome.excused.length) log(`baseline: ${outcome.excused.length} known deviation(s) excused by ${file}`);
+  report.baselineProblems = outcome.problems;
+  for (const p of outcome.problems) log(`baseline: ${p}`);
+}
+
 export function exitCodeFor(report: RunReport): number {
-  const c = countVerdicts(report.results);
+  const c = countVerdicts(report.results.filter((r) => !r.baselined));
   if (report.interrupted) return EXIT.interrupted;
-  if (c.fail > 0) return EXIT.nonConformant;
+  if (c.fail > 0 || (report.baselineProblems?.length ?? 0) > 0) return EXIT.nonConformant;
   if (c.error > 0 || report.runErrors.length > 0 || c.total === 0) return EXIT.incomplete;
   return EXIT.ok;
 }

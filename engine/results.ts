@@ -33,6 +33,8 @@ export interface CaseResult {
   evidence: Evidence[];
   requests: number;
   durationMs: number;
+  /** The reason from the baseline when this failure is a known, accepted deviation. */
+  baselined?: string;
   /** Resources this case created that could not be deleted. */
   leaks?: string[];
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, test } from 'vitest';
+import { isSelected } from './cases/select.ts';
 import type { CaseVariant, ConformanceCase } from './cases/types.ts';
 import { type Config, loadConfig, loadEnv } from './config/index.ts';
 import { type CaseResult, explain } from './results.ts';
@@ -45,19 +46,25 @@ export function defineConformanceSuite<C extends ConformanceCase>(def: SuiteDefi
   const config = loadConfig(loadEnv());
   const options: RunCaseOptions = { fullEvidence: process.env.CONFORMANCE_FULL_EVIDENCE === 'true' };
   let opened: OpenedTarget<C> | undefined;
+  const variants = def.variants.filter((v) => isSelected(config.run.selection, v.id, v.case));
 
   describe.concurrent(def.title, () => {
-    beforeAll(async (_context, suite) => {
+    beforeAll(async () => {
       opened = await def.open(config);
-      suite.meta.target = opened.info;
     });
     afterAll(async () => {
       await opened?.close();
     });
-    test.for(def.variants)('$id', async (v, { task, skip }) => {
+    // [id, variant] pairs: '%s' prints the id whole (an object's '$id' would be quoted and cut).
+    test.for(variants.map((v) => [v.id, v] as const))('%s', async ([, v], { task, skip, annotate }) => {
       if (!opened) throw new Error('target not opened');
       const result = await runCase(v, opened.adapter, def.schemas, options);
       task.meta.result = result;
+      task.meta.target = opened.info;
+      // JUnit carries these as <properties>, so CI views show the case id and its source.
+      await annotate(v.case.id, 'case-id');
+      await annotate(v.case.source.join('; '), 'source');
+      if (v.case.docConflict) await annotate(`document says ${v.case.docConflict.docSays}; upstream: ${v.case.docConflict.upstream}`, 'doc-conflict');
       if (result.verdict === 'skip') skip(result.reason);
       if (result.verdict !== 'pass') throw new Error(explain(result));
     });

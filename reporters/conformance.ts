@@ -67,13 +67,14 @@ export default class ConformanceReporter implements Reporter {
     const runErrors: string[] = [];
     for (const mod of modules) {
       for (const suite of mod.children.allSuites()) {
-        const target = suite.meta().target;
-        if (target) targets.push(target);
+        for (const err of suite.errors()) runErrors.push(`${suite.fullName}: ${err.message}`);
       }
       for (const test of mod.children.allTests()) {
         const state = test.result().state;
         if (state === 'pending') continue;
-        results.push(test.meta().result ?? resultFromTest(test));
+        const meta = test.meta();
+        results.push(meta.result ?? resultFromTest(test));
+        if (meta.target && !targets.some((t) => t.suite === meta.target?.suite)) targets.push(meta.target);
       }
       for (const err of mod.errors()) runErrors.push(`${mod.moduleId}: ${err.message}`);
     }

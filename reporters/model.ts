@@ -13,6 +13,8 @@ export interface RunReport {
   results: CaseResult[];
   /** Problems outside any case (suite setup failed, leaks found by the final sweep, secrets in artifacts). */
   runErrors: string[];
+  /** Stale, expired or unmatched baseline entries (each fails the gate). */
+  baselineProblems?: string[];
 }
 
 export type Counts = Record<Verdict, number> & { total: number };

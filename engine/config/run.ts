@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { parseSelection, type Selection } from '../cases/select.ts';
 import { ConfigError } from '../errors.ts';
 import { type Env, get, getInt } from './env.ts';
 
@@ -17,6 +18,10 @@ export interface RunConfig {
   /** Connect, headers and body timeout of each request. */
   timeoutMs: number;
   baselineFile?: string;
+  /** Write the current failures to the baseline file instead of judging by it. */
+  updateBaseline: boolean;
+  /** CONFORMANCE_CASES / CONFORMANCE_TAGS. */
+  selection: Selection;
 }
 
 export function newRunId(): string {
@@ -49,5 +54,7 @@ export function loadRunConfig(env: Env): RunConfig {
     concurrency: getInt(env, 'CONFORMANCE_CONCURRENCY', 4, 1, 64),
     timeoutMs: getInt(env, 'CONFORMANCE_TIMEOUT_MS', 15000, 100, 600000),
     baselineFile: get(env, 'CONFORMANCE_BASELINE'),
+    updateBaseline: get(env, 'CONFORMANCE_UPDATE_BASELINE') === 'true',
+    selection: parseSelection(get(env, 'CONFORMANCE_CASES'), get(env, 'CONFORMANCE_TAGS')),
   };
 }

@@ -1,0 +1,83 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { ConfigError } from './errors.ts';
+import type { CaseResult } from './results.ts';
+
+/**
+ * Known deviations of one implementation: failures listed here do not fail the gate. An entry whose case now
+ * passes is stale and fails the run, so the file stays honest; an expired entry fails the run too.
+ */
+export interface BaselineEntry {
+  /** Case id (all its variants) or variant id (`<case>@<variant>`). */
+  id: string;
+  reason: string;
+  /** YYYY-MM-DD; after this day the entry no longer excuses the failure. */
+  expires?: string;
+}
+
+export interface BaselineOutcome {
+  /** Failures excused by the baseline (variant ids). */
+  excused: string[];
+  /** Problems that fail the run: stale, expired or unmatched entries. */
+  problems: string[];
+}
+
+export function loadBaseline(path: string): BaselineEntry[] {
+  let doc: unknown;
+  try {
+    doc = parseYaml(readFileSync(path, 'utf8'));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ConfigError('CONFORMANCE_BASELINE', code ? `cannot read ${path} (${code})` : `${path} is not valid YAML`, 'fix the path or the file');
+  }
+  const list = (doc ?? []) as unknown[];
+  if (!Array.isArray(list)) throw new ConfigError('CONFORMANCE_BASELINE', `${path} must be a YAML list of entries`, 'write "- id: <case id>" entries');
+  return list.map((e, i) => {
+    const entry = e as Partial<BaselineEntry>;
+    if (typeof entry?.id !== 'string' || typeof entry.reason !== 'string' || !entry.reason.trim()) {
+      throw new ConfigError('CONFORMANCE_BASELINE', `entry ${i + 1} needs an id and a reason`, 'write "- id: <case id>\\n  reason: <why>"');
+    }
+    if (entry.expires !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(String(entry.expires))) {
+      throw new ConfigError('CONFORMANCE_BASELINE', `entry ${entry.id}: expires "${String(entry.expires)}" is not a date`, 'use YYYY-MM-DD');
+    }
+    return { id: entry.id, reason: entry.reason, expires: entry.expires === undefined ? undefined : String(entry.expires) };
+  });
+}
+
+const covers = (entry: BaselineEntry, r: CaseResult) => entry.id === r.id || entry.id === r.caseId;
+
+/** Marks excused failures (`r.baselined`) and lists what makes the baseline itself fail the run. */
+export function applyBaseline(entries: BaselineEntry[], results: CaseResult[], today = new Date().toISOString().slice(0, 10)): BaselineOutcome {
+  const outcome: BaselineOutcome = { excused: [], problems: [] };
+  for (const entry of entries) {
+    const hits = results.filter((r) => covers(entry, r));
+    if (hits.length === 0) {
+      outcome.problems.push(`baseline entry ${entry.id} matches no case that ran`);
+      continue;
+    }
+    const expired = entry.expires !== undefined && entry.expires < today;
+    if (expired) outcome.problems.push(`baseline entry ${entry.id} expired on ${entry.expires}: fix the deviation or renew the entry`);
+    const failing = hits.filter((r) => r.verdict === 'fail');
+    if (failing.length === 0 && hits.every((r) => r.verdict === 'pass')) {
+      outcome.problems.push(`stale baseline entry ${entry.id}: the case now passes — remove the entry`);
+    }
+    if (!expired) {
+      for (const r of failing) {
+        r.baselined = entry.reason;
+        outcome.excused.push(r.id);
+      }
+    }
+  }
+  return outcome;
+}
+
+/** Writes the current failures as a baseline, keeping the reasons of entries that still apply. */
+export function writeBaseline(path: string, results: CaseResult[], previous: BaselineEntry[] = []): number {
+  const failed = results.filter((r) => r.verdict === 'fail');
+  const entries: BaselineEntry[] = failed.map((r) => {
+    const old = previous.find((e) => covers(e, r));
+    return { id: r.id, reason: old?.reason ?? `TODO: explain (${r.failures[0]?.check ?? 'fail'}: ${r.failures[0]?.title ?? ''})`, ...(old?.expires ? { expires: old.expires } : {}) };
+  });
+  writeFileSync(path, `# update-conformance baseline: known deviations (id, reason, optional expires: YYYY-MM-DD)\n${stringifyYaml(entries)}`);
+  return entries.length;
+}
