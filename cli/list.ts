@@ -15,7 +15,18 @@ export function listCommand(json: boolean, out: (line: string) => void): number 
       .map((c) => {
         const request = c.request as { patch?: Record<string, unknown> };
         const variants = suite === 'k8s' ? Object.keys(request.patch ?? {}) : [`microversions ${describeRange(c.versions ?? {})}`];
-        return { suite, id: c.id, kind: c.kind, title: c.title, tags: c.tags, fields: c.fields, versions: c.versions, variants, source: c.source, docConflict: c.docConflict };
+        return {
+          suite,
+          id: c.id,
+          kind: c.kind,
+          title: c.title,
+          tags: c.tags,
+          fields: c.fields,
+          versions: c.versions,
+          variants,
+          source: c.source,
+          docConflict: c.docConflict,
+        };
       }),
   );
   if (json) {

@@ -76,7 +76,11 @@ export function writeBaseline(path: string, results: CaseResult[], previous: Bas
   const failed = results.filter((r) => r.verdict === 'fail');
   const entries: BaselineEntry[] = failed.map((r) => {
     const old = previous.find((e) => covers(e, r));
-    return { id: r.id, reason: old?.reason ?? `TODO: explain (${r.failures[0]?.check ?? 'fail'}: ${r.failures[0]?.title ?? ''})`, ...(old?.expires ? { expires: old.expires } : {}) };
+    return {
+      id: r.id,
+      reason: old?.reason ?? `TODO: explain (${r.failures[0]?.check ?? 'fail'}: ${r.failures[0]?.title ?? ''})`,
+      ...(old?.expires ? { expires: old.expires } : {}),
+    };
   });
   writeFileSync(path, `# update-conformance baseline: known deviations (id, reason, optional expires: YYYY-MM-DD)\n${stringifyYaml(entries)}`);
   return entries.length;

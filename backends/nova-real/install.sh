@@ -55,6 +55,7 @@ PASTE_SRC="$STATE_DIR/nova-common/usr/share/nova-common/api-paste.ini"
 if [[ ! -s "$PASTE_SRC" ]]; then
   log "extracting api-paste.ini from nova-common .deb"
   tmp="$(mktemp -d)"
+  chmod 755 "$tmp"  # lets apt's _apt user write the download
   ver="$(dpkg-query -W -f='${Version}' python3-nova)"
   ( cd "$tmp" && apt-get download -q "nova-common=$ver" >&2 )
   mkdir -p "$STATE_DIR/nova-common"

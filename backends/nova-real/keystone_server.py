@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Serve Debian's Keystone WSGI application on 127.0.0.1 with a small
-threaded wsgiref server.
+single-threaded wsgiref server.
 
 Usage: /usr/bin/python3 keystone_server.py <keystone.conf> <port> [<host>]
 
@@ -9,7 +9,6 @@ and parses sys.argv, so both are set before the app is built.
 """
 import os
 import socket
-import socketserver
 import sys
 from wsgiref import simple_server
 
@@ -27,10 +26,14 @@ class QuietHandler(simple_server.WSGIRequestHandler):
             pass
 
 
-class ThreadedWSGIServer(socketserver.ThreadingMixIn, simple_server.WSGIServer):
-    daemon_threads = True
-    # Never share a port with a stale server: plain bind, no SO_REUSEPORT.
-    allow_reuse_address = False
+class SerialWSGIServer(simple_server.WSGIServer):
+    # One request at a time: keystone's sqlite connections must stay in the
+    # thread that created them (a threaded server logs
+    # "SQLite objects created in a thread can only be used in that same thread").
+    # SO_REUSEADDR only (binding over TIME_WAIT leftovers); never SO_REUSEPORT,
+    # so a second listener on the same port fails instead of sharing traffic.
+    allow_reuse_address = True
+    request_queue_size = 64
 
 
 def main():
@@ -46,7 +49,7 @@ def main():
 
     app = ks_wsgi.initialize_public_application()
     httpd = simple_server.make_server(
-        host, port, app, server_class=ThreadedWSGIServer, handler_class=QuietHandler
+        host, port, app, server_class=SerialWSGIServer, handler_class=QuietHandler
     )
     sys.stderr.write("keystone listening on http://%s:%d\n" % (host, port))
     sys.stderr.flush()

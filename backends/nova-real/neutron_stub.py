@@ -159,7 +159,8 @@ class Handler(BaseHTTPRequestHandler):
 
 class Server(ThreadingHTTPServer):
     daemon_threads = True
-    allow_reuse_address = False
+    # SO_REUSEADDR (TIME_WAIT leftovers) but never SO_REUSEPORT
+    allow_reuse_address = True
 
 
 def main():

@@ -64,6 +64,8 @@ export interface Expectation {
   headers?: HeaderExpectation[];
   /** The resource version (k8s resourceVersion) must stay the same: a no-op write. */
   noWrite?: boolean;
+  /** Upstream answers this without a JSON body (e.g. Nova's router 404 for an unrouted method): no schema applies. */
+  notJson?: boolean;
 }
 
 /** One conformance case. `request` and `setup` are target-specific and interpreted by the target. */

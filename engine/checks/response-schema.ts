@@ -3,6 +3,7 @@ import { type CheckContext, type CheckOutcome, fail, notApplicable, pass } from 
 /** The response body (success or error) matches the documented schema for its status and version. */
 export function responseSchema(ctx: CheckContext): CheckOutcome {
   const { status, json, jsonError } = ctx.update.response;
+  if (ctx.expect.notJson) return notApplicable('upstream answers this without a JSON body');
   const schemaId = ctx.traits.schemaFor(ctx.update, ctx.variant);
   if (!schemaId) return notApplicable(`no schema for status ${status}`);
   if (json === undefined) {

@@ -12,8 +12,10 @@ export interface NovaRequest {
   body?: string;
   /** Content-Type; null sends none. */
   contentType?: string | null;
-  /** `compute X.Y` is sent as OpenStack-API-Version; `none` sends none; other values are sent raw. */
+  /** Microversion (`2.19`, `latest`), sent as `OpenStack-API-Version: compute <value>`. */
   microversion?: string;
+  /** Raw `OpenStack-API-Version` value instead (`none` sends no header); for malformed-header cases. */
+  rawVersionHeader?: string;
   legacyMicroversion?: string;
   /** Replace the session's token: `none` or a literal token. */
   token?: 'none' | { literal: string };
@@ -33,9 +35,9 @@ export class NovaClient {
     if (req.token === undefined) Object.assign(headers, await this.auth.headers());
     else if (req.token !== 'none') headers['x-auth-token'] = req.token.literal;
     if (req.contentType !== null && req.body !== undefined) headers['content-type'] = req.contentType ?? 'application/json';
-    if (req.microversion && req.microversion !== 'none') {
-      headers['openstack-api-version'] = /^\d+\.\d+$|^latest$/.test(req.microversion) ? `compute ${req.microversion}` : req.microversion;
-    }
+    if (req.rawVersionHeader !== undefined) {
+      if (req.rawVersionHeader !== 'none') headers['openstack-api-version'] = req.rawVersionHeader;
+    } else if (req.microversion) headers['openstack-api-version'] = `compute ${req.microversion}`;
     if (req.legacyMicroversion) headers['x-openstack-nova-api-version'] = req.legacyMicroversion;
     return this.http.send({ method: req.method, url: `${this.endpoint}${req.path}`, headers, body: req.body });
   }

@@ -127,7 +127,8 @@ export function serversUpdateAdapter(s: NovaSession, schemaTable: SchemaEntry[])
             path: `/servers/${targetId}`,
             body,
             contentType: req.contentType,
-            microversion: req.microversionHeader ?? mv,
+            microversion: mv,
+            rawVersionHeader: req.microversionHeader,
             legacyMicroversion: req.legacyMicroversionHeader,
             token,
           });

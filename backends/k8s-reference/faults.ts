@@ -1,0 +1,169 @@
+/**
+ * Switchable, named deviations from upstream behaviour. Each one makes the reference backend
+ * wrong in one documented way, so the suite's self-test can prove that some check catches it.
+ */
+
+export type K8sFault =
+  | 'accept-forbidden'
+  | 'partial-apply'
+  | 'drop-allowed-change'
+  | 'ignore-change'
+  | 'touch-other-field'
+  | 'wrong-error-status'
+  | 'wrong-reason'
+  | 'no-causes'
+  | 'generic-messages'
+  | 'status-body-not-status'
+  | 'status-code-as-string'
+  | 'pod-missing-kind'
+  | 'ignore-resource-version'
+  | 'always-write'
+  | 'accept-any-content-type'
+  | 'malformed-as-500'
+  | 'ignore-dry-run'
+  | 'lenient-options'
+  | 'no-patch-limits'
+  | 'drop-unknown-fields'
+  | 'no-warning-header'
+  | 'silent-reset-off'
+  | 'not-found-as-403';
+
+export const K8S_FAULTS: readonly { name: K8sFault; family: string; description: string }[] = [
+  {
+    name: 'accept-forbidden',
+    family: 'status-code',
+    description: 'Skips ValidatePodUpdate (object-meta, spec and annotation rules): forbidden updates are answered 200 and stored.',
+  },
+  {
+    name: 'partial-apply',
+    family: 'immutability',
+    description:
+      'Answers the correct 422 for a rejected update but stores the patched object anyway; a JSON patch that fails half-way keeps the operations applied before the failing one.',
+  },
+  {
+    name: 'drop-allowed-change',
+    family: 'effect',
+    description: 'Answers 200 with the patched object but stores nothing (the next GET shows the old object).',
+  },
+  {
+    name: 'ignore-change',
+    family: 'effect',
+    description: 'Answers 200 with the unchanged current object and stores nothing.',
+  },
+  {
+    name: 'touch-other-field',
+    family: 'immutability',
+    description: 'Every accepted, persisted update also increments spec.terminationGracePeriodSeconds (a field the update did not touch).',
+  },
+  {
+    name: 'wrong-error-status',
+    family: 'status-code',
+    description: 'Every 422 Invalid answer is sent as 400 (HTTP status and Status.code).',
+  },
+  {
+    name: 'wrong-reason',
+    family: 'error-body',
+    description:
+      'Status.reason is swapped for a plausible wrong one (Invalid<->BadRequest, NotFound->Gone, Conflict->AlreadyExists, UnsupportedMediaType/RequestEntityTooLarge->BadRequest; 500s get reason InternalError).',
+  },
+  {
+    name: 'no-causes',
+    family: 'error-body',
+    description: 'Status.details.causes is left out of 422 Invalid answers.',
+  },
+  {
+    name: 'generic-messages',
+    family: 'error-body',
+    description: 'Status.message is replaced by the fixed text "error" and cause messages are emptied.',
+  },
+  {
+    name: 'status-body-not-status',
+    family: 'response-schema',
+    description: 'Errors are answered with a bare {"error": "<message>"} body instead of a metav1.Status.',
+  },
+  {
+    name: 'status-code-as-string',
+    family: 'response-schema',
+    description: 'Status.code is serialized as a string ("422") instead of an integer.',
+  },
+  {
+    name: 'pod-missing-kind',
+    family: 'response-schema',
+    description: 'Pod bodies in PATCH/GET answers lack kind and apiVersion.',
+  },
+  {
+    name: 'ignore-resource-version',
+    family: 'status-code',
+    description: 'metadata.resourceVersion in a patch is ignored: no 409 Conflict for a stale value and no 500 for a non-numeric one.',
+  },
+  {
+    name: 'always-write',
+    family: 'no-write',
+    description: 'A patch that changes nothing is still written: the resourceVersion is bumped.',
+  },
+  {
+    name: 'accept-any-content-type',
+    family: 'status-code',
+    description: 'Unsupported Content-Types are treated as merge patches instead of 415.',
+  },
+  {
+    name: 'malformed-as-500',
+    family: 'status-code',
+    description: 'Every 400 BadRequest answer (unparseable bodies, name/namespace mismatches) is sent as 500 InternalError.',
+  },
+  {
+    name: 'ignore-dry-run',
+    family: 'effect',
+    description: 'dryRun=All is ignored: the change is persisted.',
+  },
+  {
+    name: 'lenient-options',
+    family: 'status-code',
+    description:
+      'PatchOptions are not validated: dryRun values other than All, force on non-apply patches, a missing fieldManager on apply and unknown fieldValidation values are accepted.',
+  },
+  {
+    name: 'no-patch-limits',
+    family: 'status-code',
+    description: 'No 413: JSON patches may hold more than 10000 operations and bodies may exceed 3 MiB.',
+  },
+  {
+    name: 'drop-unknown-fields',
+    family: 'headers',
+    description: 'Unknown fields are always dropped silently: no Warning header under Warn, no 422 under Strict, no 500 for apply.',
+  },
+  {
+    name: 'no-warning-header',
+    family: 'headers',
+    description: 'The Warning response header for unknown fields (fieldValidation=Warn) is not sent.',
+  },
+  {
+    name: 'silent-reset-off',
+    family: 'immutability',
+    description: 'creationTimestamp, generation, selfLink and status sent in a patch are stored as sent instead of being silently reset/dropped.',
+  },
+  {
+    name: 'not-found-as-403',
+    family: 'status-code',
+    description: 'A missing pod or namespace is answered 403 Forbidden instead of 404 NotFound.',
+  },
+];
+
+const NAMES = new Set<string>(K8S_FAULTS.map((f) => f.name));
+
+export function isFault(name: string): name is K8sFault {
+  return NAMES.has(name);
+}
+
+/** Parse a comma list (the K8S_REFERENCE_FAULTS env var); unknown names throw. */
+export function parseFaults(list: string | undefined): K8sFault[] {
+  if (!list) return [];
+  const out: K8sFault[] = [];
+  for (const raw of list.split(',')) {
+    const name = raw.trim();
+    if (!name) continue;
+    if (!isFault(name)) throw new Error(`unknown k8s reference fault "${name}" (known: ${[...NAMES].join(', ')})`);
+    if (!out.includes(name)) out.push(name);
+  }
+  return out;
+}

@@ -1,0 +1,398 @@
+#!/usr/bin/env bash
+# Start a real OpenStack Nova API (Debian bookworm python3-nova = Zed 26.2.2,
+# microversions 2.1-2.93) behind a real Keystone (python3-keystone, fernet,
+# sqlite/WAL), plus a read-only Neutron stand-in, all on 127.0.0.1.
+#
+# Idempotent: installs only what is missing, initialises only what is not
+# initialised, reuses servers it already started, re-seeds without duplicates.
+#
+# stdout: KEY=VALUE lines (also written to backends/.state/nova-real.env)
+# stderr: human messages
+#
+# Env knobs: NOVA_REAL_KEYSTONE_PORT (25000), NOVA_REAL_NOVA_PORT (28774),
+#            NOVA_REAL_NEUTRON_PORT (29696), NOVA_REAL_READY_TIMEOUT (90 s),
+#            NOVA_REAL_ENFORCE_NEW_DEFAULTS (0|1; 1 = oslo.policy
+#            enforce_new_defaults, which makes a reader-only user get 403)
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+BACKENDS="$(cd "$HERE/.." && pwd)"
+STATE="$BACKENDS/.state/nova-real"
+ENV_OUT="$BACKENDS/.state/nova-real.env"
+PY=/usr/bin/python3
+
+KS_PORT="${NOVA_REAL_KEYSTONE_PORT:-25000}"
+NOVA_PORT="${NOVA_REAL_NOVA_PORT:-28774}"
+NEUTRON_PORT="${NOVA_REAL_NEUTRON_PORT:-29696}"
+READY_TIMEOUT="${NOVA_REAL_READY_TIMEOUT:-90}"
+NEW_DEFAULTS="${NOVA_REAL_ENFORCE_NEW_DEFAULTS:-0}"
+HOST=127.0.0.1
+REGION=RegionOne
+
+log() { printf '[nova-real] %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+t0=$(date +%s.%N)
+mkdir -p "$STATE"/{logs,run,nova/locks}
+
+# ---------------------------------------------------------------- packages
+"$HERE/install.sh"
+
+# ---------------------------------------------------------------- secrets
+SECRETS="$STATE/secrets.env"
+if [[ ! -s "$SECRETS" ]]; then
+  gen() { head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+  umask 077
+  {
+    echo "ADMIN_PASSWORD=$(gen)"
+    echo "MEMBER_A_PASSWORD=$(gen)"
+    echo "MEMBER_B_PASSWORD=$(gen)"
+    echo "READER_A_PASSWORD=$(gen)"
+    echo "NOVA_SERVICE_PASSWORD=$(gen)"
+  } >"$SECRETS"
+  umask 022
+fi
+# shellcheck disable=SC1090
+source "$SECRETS"
+
+# ---------------------------------------------------------------- process helpers
+pidfile() { echo "$STATE/run/$1.pid"; }
+
+# running NAME MARKER: true if the recorded pid is alive and its command line
+# contains MARKER (guards against pid reuse).
+running() {
+  local pf pid
+  pf="$(pidfile "$1")"
+  [[ -s "$pf" ]] || return 1
+  pid="$(cat "$pf")"
+  [[ -r /proc/$pid/cmdline ]] || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$2"
+}
+
+port_in_use() {
+  "$PY" - "$1" <<'EOF'
+import socket, sys
+s = socket.socket()
+s.settimeout(0.5)
+try:
+    s.connect(("127.0.0.1", int(sys.argv[1])))
+except OSError:
+    sys.exit(1)
+sys.exit(0)
+EOF
+}
+
+# launch NAME LOGFILE CMD...: start CMD in its own session (pgid == pid)
+launch() {
+  local name="$1" logf="$2"; shift 2
+  setsid "$@" </dev/null >>"$logf" 2>&1 &
+  echo $! >"$(pidfile "$name")"
+}
+
+# wait_http NAME URL EXPECTED_STATUS LOGFILE
+wait_http() {
+  local name="$1" url="$2" want="$3" logf="$4" deadline code
+  deadline=$(( $(date +%s) + READY_TIMEOUT ))
+  while :; do
+    code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$url" || true)"
+    [[ "$code" == "$want" ]] && return 0
+    if ! kill -0 "$(cat "$(pidfile "$name")")" 2>/dev/null; then
+      log "$name exited during start-up; last log lines:"
+      tail -n 40 "$logf" >&2 || true
+      exit 1
+    fi
+    if (( $(date +%s) >= deadline )); then
+      log "$name not ready after ${READY_TIMEOUT}s (last HTTP status '$code'); last log lines:"
+      tail -n 40 "$logf" >&2 || true
+      exit 1
+    fi
+    sleep 0.2
+  done
+}
+
+# ensure_free NAME PORT: refuse when someone else listens on PORT
+# (nova-api/eventlet binds with SO_REUSEPORT, so a bind would not fail).
+ensure_free() {
+  if port_in_use "$2"; then
+    die "port $2 (for $1) is in use by a process this script did not start; stop it or set NOVA_REAL_*_PORT"
+  fi
+}
+
+# Refuse to mix ports with an already-running set.
+PORTS_FILE="$STATE/ports.env"
+if [[ -s "$PORTS_FILE" ]] && { running keystone "$STATE" || running nova-api "$STATE" || running neutron "$STATE"; }; then
+  # shellcheck disable=SC1090
+  prev="$(cat "$PORTS_FILE")"
+  now="KS_PORT=$KS_PORT NOVA_PORT=$NOVA_PORT NEUTRON_PORT=$NEUTRON_PORT NEW_DEFAULTS=$NEW_DEFAULTS"
+  [[ "$prev" == "$now" ]] || die "already running with '$prev'; run stop.sh first to use '$now'"
+fi
+echo "KS_PORT=$KS_PORT NOVA_PORT=$NOVA_PORT NEUTRON_PORT=$NEUTRON_PORT NEW_DEFAULTS=$NEW_DEFAULTS" >"$PORTS_FILE"
+
+# Check every port up front so that nothing is started when one is taken.
+for pair in "keystone:$KS_PORT" "neutron:$NEUTRON_PORT" "nova-api:$NOVA_PORT"; do
+  running "${pair%%:*}" "$STATE" || ensure_free "${pair%%:*}" "${pair##*:}"
+done
+
+KS_URL="http://$HOST:$KS_PORT"
+NOVA_URL="http://$HOST:$NOVA_PORT"
+NEUTRON_URL="http://$HOST:$NEUTRON_PORT"
+COMPUTE_ENDPOINT="$NOVA_URL/v2.1"
+
+# ---------------------------------------------------------------- configs
+KS_CONF="$STATE/keystone.conf"
+cat >"$KS_CONF" <<EOF
+[DEFAULT]
+log_file = $STATE/logs/keystone.log
+use_stderr = false
+debug = false
+
+[database]
+connection = sqlite:///$STATE/keystone.db
+
+[token]
+provider = fernet
+expiration = 43200
+
+[fernet_tokens]
+key_repository = $STATE/fernet-keys
+
+[fernet_receipts]
+key_repository = $STATE/fernet-keys
+
+[credential]
+key_repository = $STATE/credential-keys
+
+[identity]
+password_hash_rounds = 4
+
+[cache]
+# in-process cache: without it every token validation costs ~400 SQL queries
+# (~0.25 s per request on this machine)
+enabled = true
+backend = dogpile.cache.memory
+EOF
+
+cp "$STATE/nova-common/usr/share/nova-common/api-paste.ini" "$STATE/api-paste.ini"
+NOVA_CONF="$STATE/nova.conf"
+cat >"$NOVA_CONF" <<EOF
+[DEFAULT]
+host = conf-api
+my_ip = $HOST
+state_path = $STATE/nova
+log_file = $STATE/logs/nova-api.log
+use_stderr = false
+debug = false
+transport_url = fake://
+enabled_apis = osapi_compute
+osapi_compute_listen = $HOST
+osapi_compute_listen_port = $NOVA_PORT
+osapi_compute_workers = 1
+service_down_time = 315360000
+
+[api]
+auth_strategy = keystone
+
+[wsgi]
+api_paste_config = $STATE/api-paste.ini
+
+[api_database]
+connection = sqlite:///$STATE/nova_api.db
+
+[database]
+connection = sqlite:///$STATE/nova_cell1.db
+
+[oslo_messaging_notifications]
+driver = noop
+
+[oslo_concurrency]
+lock_path = $STATE/nova/locks
+
+[oslo_policy]
+enforce_new_defaults = $([[ "$NEW_DEFAULTS" == 1 ]] && echo true || echo false)
+
+[keystone_authtoken]
+www_authenticate_uri = $KS_URL/v3
+auth_url = $KS_URL/v3
+auth_type = password
+username = nova
+password = $NOVA_SERVICE_PASSWORD
+project_name = service
+user_domain_name = Default
+project_domain_name = Default
+region_name = $REGION
+interface = public
+
+[neutron]
+auth_type = none
+endpoint_override = $NEUTRON_URL
+http_retries = 0
+region_name = $REGION
+
+[glance]
+# only used to build URLs; never contacted by show/update
+endpoint_override = http://$HOST:9292
+EOF
+
+# ---------------------------------------------------------------- keystone
+KS_LOG="$STATE/logs/keystone.log"
+ksm() { "$PY" -c 'from keystone.cmd.manage import main; main()' --config-file "$KS_CONF" "$@"; }
+if [[ ! -e "$STATE/keystone.initialised" ]]; then
+  log "initialising keystone (sqlite WAL, fernet)"
+  rm -f "$STATE"/keystone.db*
+  "$PY" -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("PRAGMA journal_mode=WAL"); c.close()' "$STATE/keystone.db"
+  ksm db_sync >>"$STATE/logs/keystone-manage.log" 2>&1
+  mkdir -p "$STATE/fernet-keys" "$STATE/credential-keys"
+  ksm fernet_setup --keystone-user root --keystone-group root >>"$STATE/logs/keystone-manage.log" 2>&1
+  ksm credential_setup --keystone-user root --keystone-group root >>"$STATE/logs/keystone-manage.log" 2>&1
+  ksm bootstrap --bootstrap-password "$ADMIN_PASSWORD" --bootstrap-username admin \
+    --bootstrap-project-name admin --bootstrap-role-name admin \
+    --bootstrap-service-name keystone --bootstrap-region-id "$REGION" \
+    --bootstrap-admin-url "$KS_URL/v3" --bootstrap-public-url "$KS_URL/v3" \
+    --bootstrap-internal-url "$KS_URL/v3" >>"$STATE/logs/keystone-manage.log" 2>&1
+  touch "$STATE/keystone.initialised"
+fi
+
+if running keystone "$STATE"; then
+  log "keystone already running (pid $(cat "$(pidfile keystone)"))"
+else
+  ensure_free keystone "$KS_PORT"
+  log "starting keystone on $KS_URL"
+  launch keystone "$STATE/logs/keystone-server.log" "$PY" "$HERE/keystone_server.py" "$KS_CONF" "$KS_PORT" "$HOST"
+fi
+wait_http keystone "$KS_URL/v3" 200 "$STATE/logs/keystone.log"
+
+cat >"$STATE/ks-spec.json" <<EOF
+{"auth_url": "$KS_URL/v3", "region": "$REGION", "compute_url": "$COMPUTE_ENDPOINT",
+ "admin": {"username": "admin", "password": "$ADMIN_PASSWORD", "project": "admin"},
+ "users": [
+  {"name": "conf-member-a", "password": "$MEMBER_A_PASSWORD", "project": "conformance-a", "roles": ["member"]},
+  {"name": "conf-member-b", "password": "$MEMBER_B_PASSWORD", "project": "conformance-b", "roles": ["member"]},
+  {"name": "conf-reader-a", "password": "$READER_A_PASSWORD", "project": "conformance-a", "roles": ["reader"]},
+  {"name": "nova", "password": "$NOVA_SERVICE_PASSWORD", "project": "service", "roles": ["admin", "service"]}
+ ]}
+EOF
+"$PY" "$HERE/ks_setup.py" "$STATE/ks-spec.json" >"$STATE/ks-ids.json" 2>>"$STATE/logs/ks-setup.log" \
+  || { tail -n 20 "$STATE/logs/ks-setup.log" >&2; die "keystone setup failed"; }
+
+# ---------------------------------------------------------------- nova databases
+NM_LOG="$STATE/logs/nova-manage.log"
+nm() { "$PY" -c 'from nova.cmd.manage import main; main()' --config-file "$NOVA_CONF" "$@"; }
+if [[ ! -e "$STATE/nova.initialised" ]]; then
+  log "initialising nova databases (sqlite)"
+  rm -f "$STATE"/nova_api.db* "$STATE"/nova_cell0.db* "$STATE"/nova_cell1.db*
+  for db in nova_api nova_cell0 nova_cell1; do
+    "$PY" -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("PRAGMA journal_mode=WAL"); c.close()' "$STATE/$db.db"
+  done
+  nm api_db sync >>"$NM_LOG" 2>&1
+  nm cell_v2 map_cell0 --database_connection "sqlite:///$STATE/nova_cell0.db" >>"$NM_LOG" 2>&1
+  nm cell_v2 create_cell --name cell1 --database_connection "sqlite:///$STATE/nova_cell1.db" \
+    --transport-url fake:// >>"$NM_LOG" 2>&1
+  nm db sync >>"$NM_LOG" 2>&1
+  touch "$STATE/nova.initialised"
+fi
+
+# ---------------------------------------------------------------- seed servers
+"$PY" - "$STATE/ks-ids.json" "$STATE/seed-spec.json" <<'EOF'
+import json, sys
+ids = json.load(open(sys.argv[1]))
+P, U = ids["projects"], ids["users"]
+servers = []
+def add(key, proj, user, **kw):
+    n = len(servers) + 10
+    s = {"key": key, "project_id": P[proj], "user_id": U[user],
+         "name": "conf-seed-" + key, "hostname": "conf-seed-" + key,
+         "description": "conformance seed server " + key,
+         "accessIPv4": "192.0.2.%d" % n, "accessIPv6": "2001:db8::%x" % n}
+    s.update(kw)
+    servers.append(s)
+for k in ("a1", "a2", "a3", "a4"):
+    add(k, "conformance-a", "conf-member-a")
+add("a5-shutoff", "conformance-a", "conf-member-a", state="SHUTOFF")
+add("a6-locked", "conformance-a", "conf-member-a", locked=True)
+for k in ("b1", "b2"):
+    add(k, "conformance-b", "conf-member-b")
+json.dump({"servers": servers}, open(sys.argv[2], "w"), indent=1)
+EOF
+"$PY" "$HERE/seed.py" "$NOVA_CONF" "$STATE/seed-spec.json" "$STATE/seed.json" \
+  >"$STATE/logs/seed.out" 2>>"$STATE/logs/seed.log" \
+  || { tail -n 30 "$STATE/logs/seed.log" >&2; die "seeding failed"; }
+
+# ---------------------------------------------------------------- neutron stand-in
+if running neutron "$STATE"; then
+  log "neutron stand-in already running (pid $(cat "$(pidfile neutron)"))"
+else
+  ensure_free neutron "$NEUTRON_PORT"
+  log "starting neutron stand-in on $NEUTRON_URL"
+  launch neutron "$STATE/logs/neutron.log" "$PY" "$HERE/neutron_stub.py" "$STATE/seed.json" "$NEUTRON_PORT" "$HOST"
+fi
+wait_http neutron "$NEUTRON_URL/" 200 "$STATE/logs/neutron.log"
+
+# ---------------------------------------------------------------- nova-api
+if running nova-api "$STATE"; then
+  log "nova-api already running (pid $(cat "$(pidfile nova-api)"))"
+else
+  ensure_free nova-api "$NOVA_PORT"
+  log "starting nova-api on $NOVA_URL"
+  launch nova-api "$STATE/logs/nova-api.out" "$PY" -c 'from nova.cmd.api import main; main()' \
+    --config-file "$NOVA_CONF"
+fi
+wait_http nova-api "$NOVA_URL/" 200 "$STATE/logs/nova-api.log"
+
+# ---------------------------------------------------------------- env + smoke test
+"$PY" - "$STATE" "$KS_URL/v3" "$COMPUTE_ENDPOINT" "$ENV_OUT" <<'EOF'
+import json, os, sys, urllib.request, urllib.error
+state, auth_url, compute, env_out = sys.argv[1:5]
+sec = dict(l.strip().split("=", 1) for l in open(os.path.join(state, "secrets.env")) if "=" in l)
+ids = json.load(open(os.path.join(state, "ks-ids.json")))
+seed = json.load(open(os.path.join(state, "seed.json")))
+P = ids["projects"]
+def order(s):  # plain ACTIVE servers first, special ones last
+    return (s["state"] != "ACTIVE", s["locked"], s["key"])
+a = sorted([s for s in seed["servers"] if s["project_id"] == P["conformance-a"]], key=order)
+b = sorted([s for s in seed["servers"] if s["project_id"] == P["conformance-b"]], key=order)
+env = [
+    ("OS_AUTH_URL", auth_url), ("OS_AUTH_TYPE", "password"),
+    ("OS_USERNAME", "conf-member-a"), ("OS_PASSWORD", sec["MEMBER_A_PASSWORD"]),
+    ("OS_PROJECT_NAME", "conformance-a"), ("OS_USER_DOMAIN_NAME", "Default"),
+    ("OS_PROJECT_DOMAIN_NAME", "Default"), ("OS_REGION_NAME", "RegionOne"),
+    ("OS_INTERFACE", "public"),
+    ("OS_ALT_USERNAME", "conf-member-b"), ("OS_ALT_PASSWORD", sec["MEMBER_B_PASSWORD"]),
+    ("OS_ALT_PROJECT_NAME", "conformance-b"),
+    ("NOVA_SERVER_IDS", ",".join(s["id"] for s in a)),
+    ("NOVA_ALT_SERVER_IDS", ",".join(s["id"] for s in b)),
+    ("NOVA_SHUTOFF_SERVER_ID", next(s["id"] for s in a if s["state"] == "SHUTOFF")),
+    ("NOVA_LOCKED_SERVER_ID", next(s["id"] for s in a if s["locked"])),
+    ("NOVA_REAL_ADMIN_USERNAME", "admin"), ("NOVA_REAL_ADMIN_PASSWORD", sec["ADMIN_PASSWORD"]),
+    ("NOVA_REAL_ADMIN_PROJECT_NAME", "admin"),
+    ("NOVA_REAL_READER_USERNAME", "conf-reader-a"),
+    ("NOVA_REAL_READER_PASSWORD", sec["READER_A_PASSWORD"]),
+    ("NOVA_REAL_READER_PROJECT_NAME", "conformance-a"),
+    ("NOVA_REAL_PROJECT_ID", P["conformance-a"]), ("NOVA_REAL_ALT_PROJECT_ID", P["conformance-b"]),
+    ("NOVA_REAL_COMPUTE_URL", compute),
+    ("NOVA_REAL_MIN_MICROVERSION", "2.1"), ("NOVA_REAL_MAX_MICROVERSION", "2.93"),
+]
+# smoke test: member A can read its first server through keystone + nova
+body = {"auth": {"identity": {"methods": ["password"], "password": {"user": {
+    "name": "conf-member-a", "domain": {"name": "Default"},
+    "password": sec["MEMBER_A_PASSWORD"]}}},
+    "scope": {"project": {"name": "conformance-a", "domain": {"name": "Default"}}}}}
+req = urllib.request.Request(auth_url + "/auth/tokens", json.dumps(body).encode(),
+                             {"Content-Type": "application/json"})
+tok = urllib.request.urlopen(req, timeout=30).headers["X-Subject-Token"]
+req = urllib.request.Request(compute + "/servers/" + a[0]["id"], headers={"X-Auth-Token": tok})
+try:
+    st = urllib.request.urlopen(req, timeout=30).status
+except urllib.error.HTTPError as e:
+    st = e.code
+if st != 200:
+    sys.stderr.write("[nova-real] smoke GET server as conf-member-a -> %s\n" % st)
+    sys.exit(1)
+tmp = env_out + ".tmp"
+with open(tmp, "w") as f:
+    for k, v in env:
+        f.write("%s=%s\n" % (k, v))
+os.replace(tmp, env_out)
+EOF
+cat "$ENV_OUT"
+t1=$(date +%s.%N)
+log "ready in $("$PY" -c "print(round($t1-$t0,1))") s; env written to $ENV_OUT"

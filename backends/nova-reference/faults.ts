@@ -1,0 +1,255 @@
+/**
+ * Fault bodies as Nova writes them, and the switchable defects ("faults") the reference backend can
+ * be told to exhibit so that the suite can prove each of its checks catches something.
+ *
+ * Nova's fault names come from `nova/api/openstack/wsgi.py` `Fault._fault_names` (Zed 26.2.2): any
+ * status without a name there (406 among them) is reported as `computeFault`.
+ */
+
+export const FAULT_NAMES: Readonly<Record<number, string>> = {
+  400: 'badRequest',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'itemNotFound',
+  405: 'badMethod',
+  409: 'conflictingRequest',
+  413: 'overLimit',
+  415: 'badMediaType',
+  429: 'overLimit',
+  501: 'notImplemented',
+  503: 'serviceUnavailable',
+};
+
+/** The fault key Nova uses for a status. */
+export function faultName(status: number): string {
+  return FAULT_NAMES[status] ?? 'computeFault';
+}
+
+/** `{"<faultName>": {"code": <status>, "message": <message>}}` */
+export function novaFaultBody(status: number, message: string): Record<string, { code: number; message: string }> {
+  return { [faultName(status)]: { code: status, message } };
+}
+
+/** keystonemiddleware's 401 body (not a Nova fault). */
+export function keystoneUnauthorizedBody(): { error: { code: number; title: string; message: string } } {
+  return { error: { code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' } };
+}
+
+export type NovaFault =
+  | 'accept-create-only-params'
+  | 'partial-apply'
+  | 'drop-allowed-change'
+  | 'response-before-write'
+  | 'touch-other-field'
+  | 'no-ip-normalization'
+  | 'wrong-fault-key'
+  | 'error-not-json'
+  | 'extra-response-key'
+  | 'missing-response-key'
+  | 'no-version-header'
+  | 'wrong-version-echo'
+  | 'ignore-microversion'
+  | 'default-to-latest'
+  | 'reject-latest'
+  | 'ignore-legacy-header'
+  | 'version-errors-swapped'
+  | 'other-project-403'
+  | 'no-auth'
+  | 'accept-any-content-type'
+  | 'reject-missing-content-type'
+  | 'unrouted-405'
+  | 'lenient-name'
+  | 'strict-name-length'
+  | 'ascii-only-names'
+  | 'lenient-ip'
+  | 'lenient-disk-config'
+  | 'lenient-description'
+  | 'lenient-hostname'
+  | 'lenient-body-shape'
+  | 'malformed-json-500';
+
+export interface NovaFaultInfo {
+  name: NovaFault;
+  /** The check family expected to catch it. */
+  family: string;
+  description: string;
+}
+
+export const NOVA_FAULTS: readonly NovaFaultInfo[] = [
+  {
+    name: 'accept-create-only-params',
+    family: 'status-code',
+    description:
+      'additionalProperties is not enforced inside "server": create-only keys (metadata, key_name, imageRef, ...) and read-only ones are accepted with 200; metadata is merged and key_name stored.',
+  },
+  {
+    name: 'partial-apply',
+    family: 'immutability',
+    description: 'When the body fails validation, the editable fields in it that are valid on their own are saved before the 400 is returned.',
+  },
+  {
+    name: 'drop-allowed-change',
+    family: 'effect',
+    description: 'A 200 update shows the new values in the response but never saves them (the next GET shows the old state).',
+  },
+  {
+    name: 'response-before-write',
+    family: 'effect',
+    description: 'A 200 update saves the change but the response body shows the server as it was before the update.',
+  },
+  {
+    name: 'touch-other-field',
+    family: 'immutability',
+    description: 'Every 200 update also writes metadata["uc-touched"] (a field the update must not change).',
+  },
+  {
+    name: 'no-ip-normalization',
+    family: 'effect',
+    description: 'accessIPv6 is stored and shown as sent instead of in the canonical compressed form Nova (netaddr) produces.',
+  },
+  {
+    name: 'wrong-fault-key',
+    family: 'error-body',
+    description: 'Every Nova fault body uses the key "computeFault" instead of badRequest/itemNotFound/badMediaType/... (the code stays right).',
+  },
+  {
+    name: 'error-not-json',
+    family: 'error-body',
+    description: 'Error answers are text/plain sentences instead of JSON fault bodies.',
+  },
+  {
+    name: 'extra-response-key',
+    family: 'response-schema',
+    description: 'The success body carries keys the microversion must not have: "pinned_availability_zone" (2.96+) always, and "description" below 2.19.',
+  },
+  {
+    name: 'missing-response-key',
+    family: 'response-schema',
+    description: 'The success body lacks a required key: "links" always, and "description" from 2.19.',
+  },
+  {
+    name: 'no-version-header',
+    family: 'headers',
+    description: 'No OpenStack-API-Version / X-OpenStack-Nova-API-Version / Vary headers on any answer.',
+  },
+  {
+    name: 'wrong-version-echo',
+    family: 'headers',
+    description: 'OpenStack-API-Version is echoed without the service name ("2.19" instead of "compute 2.19").',
+  },
+  {
+    name: 'ignore-microversion',
+    family: 'status-code',
+    description: 'The 2.90 request schema is used at every microversion, so description (<2.19) and hostname (<2.90) are accepted too early.',
+  },
+  {
+    name: 'default-to-latest',
+    family: 'headers',
+    description: 'A request without any microversion header is served at the maximum microversion instead of 2.1.',
+  },
+  {
+    name: 'reject-latest',
+    family: 'status-code',
+    description: '"latest" is refused as a malformed version string (400) instead of meaning the maximum.',
+  },
+  {
+    name: 'ignore-legacy-header',
+    family: 'status-code',
+    description: 'The legacy X-OpenStack-Nova-API-Version header is ignored (the request runs at 2.1).',
+  },
+  {
+    name: 'version-errors-swapped',
+    family: 'status-code',
+    description: 'A malformed version string gets 406 and an out-of-range version gets 400 (the other way round from Nova).',
+  },
+  {
+    name: 'other-project-403',
+    family: 'status-code',
+    description: "Another project's server answers 403 forbidden instead of 404 itemNotFound (leaks its existence).",
+  },
+  {
+    name: 'no-auth',
+    family: 'status-code',
+    description: 'Missing and bogus tokens are accepted (the request runs as member-a).',
+  },
+  {
+    name: 'accept-any-content-type',
+    family: 'status-code',
+    description: 'Any Content-Type (application/xml included) is parsed as JSON instead of answering 415.',
+  },
+  {
+    name: 'reject-missing-content-type',
+    family: 'status-code',
+    description: 'A body without Content-Type (or text/plain) answers 415 instead of being parsed as JSON.',
+  },
+  {
+    name: 'unrouted-405',
+    family: 'status-code',
+    description: "PATCH/POST on /servers/{id} answer 405 badMethod instead of the router's plain 404.",
+  },
+  {
+    name: 'lenient-name',
+    family: 'status-code',
+    description:
+      'name is barely checked: empty, over-long, whitespace-edged, control-character and non-BMP names are accepted, numbers are stored as text and null is ignored.',
+  },
+  {
+    name: 'strict-name-length',
+    family: 'status-code',
+    description: 'name maxLength is 254 instead of 255 (a 255-character name is refused).',
+  },
+  {
+    name: 'ascii-only-names',
+    family: 'status-code',
+    description: 'Names with non-ASCII characters are refused with 400.',
+  },
+  {
+    name: 'lenient-ip',
+    family: 'status-code',
+    description: 'accessIPv4/accessIPv6 accept any string, "" and null (which clear the address).',
+  },
+  {
+    name: 'lenient-disk-config',
+    family: 'status-code',
+    description:
+      'OS-DCF:diskConfig accepts any string (lowercase is upper-cased, unknown values become MANUAL) or null (ignored), and the unprefixed "diskConfig" key is taken as an alias.',
+  },
+  {
+    name: 'lenient-description',
+    family: 'status-code',
+    description: 'description (2.19+) is barely checked: no length limit, control and non-BMP characters accepted, numbers stored as text.',
+  },
+  {
+    name: 'lenient-hostname',
+    family: 'status-code',
+    description: 'hostname (2.90+) is only length-checked (up to 255): dots, underscores, edge dashes, single characters and "" are accepted, null is ignored.',
+  },
+  {
+    name: 'lenient-body-shape',
+    family: 'status-code',
+    description:
+      'A body that is not {"server": {...}} (no server key, server not an object, [], null, extra top-level keys) is treated as an empty update (200).',
+  },
+  {
+    name: 'malformed-json-500',
+    family: 'status-code',
+    description: 'Malformed JSON and empty bodies crash the handler: 500 computeFault instead of 400 badRequest.',
+  },
+];
+
+const FAULT_SET = new Set<string>(NOVA_FAULTS.map((f) => f.name));
+
+/** Parses a comma-separated fault list (e.g. `NOVA_REFERENCE_FAULTS`), rejecting unknown names. */
+export function parseFaults(value: string | undefined): NovaFault[] {
+  if (!value) return [];
+  const out: NovaFault[] = [];
+  for (const raw of value.split(',')) {
+    const name = raw.trim();
+    if (!name) continue;
+    if (!FAULT_SET.has(name)) {
+      throw new Error(`unknown fault "${name}" (known: ${[...FAULT_SET].join(', ')})`);
+    }
+    out.push(name as NovaFault);
+  }
+  return out;
+}

@@ -1,0 +1,233 @@
+/**
+ * HTTP plumbing of the reference backend: binds 127.0.0.1, reads bodies under a size limit,
+ * routes identity / version documents / compute, and never lets an exception escape as a crash.
+ */
+
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { NovaFault } from './faults.ts';
+import { Keystone } from './keystone.ts';
+import { MIN_MICROVERSION, type Microversion, mvToString } from './microversion.ts';
+import { type ComputeDeps, faultReply, handleCompute, matchRoute, PLAIN_404, type Reply, type RequestInfo, unauthorizedReply } from './routes.ts';
+import { ServerStore } from './store.ts';
+
+/** oslo.middleware sizelimit's default `max_request_body_size` (112 KiB), in Nova's pipeline before auth. */
+export const DEFAULT_BODY_LIMIT = 114688;
+
+export interface StartOptions {
+  port: number;
+  maxMicroversion: Microversion;
+  tokenLifetimeSeconds: number;
+  bodyLimitBytes: number;
+  faults: NovaFault[];
+}
+
+export interface Running {
+  origin: string;
+  keystone: Keystone;
+  store: ServerStore;
+  serverIds: { a: string[]; b: string[] };
+  setFaults(f: NovaFault[]): void;
+  close(): Promise<void>;
+}
+
+function versionsDocument(origin: string, max: Microversion): unknown {
+  return {
+    versions: [
+      {
+        id: 'v2.0',
+        status: 'SUPPORTED',
+        version: '',
+        min_version: '',
+        updated: '2011-01-21T11:33:21Z',
+        links: [{ rel: 'self', href: `${origin}/v2/` }],
+      },
+      {
+        id: 'v2.1',
+        status: 'CURRENT',
+        version: mvToString(max),
+        min_version: mvToString(MIN_MICROVERSION),
+        updated: '2013-07-23T11:33:21Z',
+        links: [{ rel: 'self', href: `${origin}/v2.1/` }],
+      },
+    ],
+  };
+}
+
+function versionDocument(origin: string, max: Microversion): unknown {
+  return {
+    version: {
+      id: 'v2.1',
+      status: 'CURRENT',
+      version: mvToString(max),
+      min_version: mvToString(MIN_MICROVERSION),
+      updated: '2013-07-23T11:33:21Z',
+      links: [
+        { rel: 'self', href: `${origin}/v2.1/` },
+        { rel: 'describedby', type: 'text/html', href: 'http://docs.openstack.org/' },
+      ],
+      'media-types': [{ base: 'application/json', type: 'application/vnd.openstack.compute+json;version=2.1' }],
+    },
+  };
+}
+
+function send(res: ServerResponse, reply: Reply, closeAfter = false): void {
+  if (res.headersSent || res.destroyed) return;
+  const headers: Record<string, string> = { ...(reply.headers ?? {}) };
+  let payload: Buffer | undefined;
+  if (reply.text !== undefined) {
+    payload = Buffer.from(reply.text, 'utf8');
+    headers['Content-Type'] ??= 'text/plain; charset=UTF-8';
+  } else if (reply.body !== undefined) {
+    payload = Buffer.from(JSON.stringify(reply.body), 'utf8');
+    headers['Content-Type'] ??= 'application/json';
+  }
+  if (reply.status !== 204 && reply.status !== 304) headers['Content-Length'] = String(payload?.length ?? 0);
+  if (closeAfter) headers.Connection = 'close';
+  res.writeHead(reply.status, headers);
+  res.end(reply.status === 204 ? undefined : payload);
+}
+
+function headerString(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+export async function startServer(opts: StartOptions): Promise<Running> {
+  let faults: ReadonlySet<NovaFault> = new Set(opts.faults);
+  let origin = '';
+  const store = new ServerStore();
+  const keystone = new Keystone(
+    opts.tokenLifetimeSeconds,
+    () => `${origin}/v2.1`,
+    () => `${origin}/identity/v3`,
+  );
+  const serverIds = store.seed(
+    { id: keystone.projectA.id, userId: keystone.users.memberA.id },
+    { id: keystone.projectB.id, userId: keystone.users.memberB.id },
+  );
+  const deps: ComputeDeps = { store, keystone, faults: () => faults, maxMicroversion: opts.maxMicroversion };
+
+  const route = (req: IncomingMessage, body: Buffer): Reply => {
+    const url = new URL(req.url ?? '/', 'http://placeholder');
+    const path = url.pathname.replace(/\/{2,}/g, '/');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const info: RequestInfo = { method, path, query: url.searchParams, headers: req.headers, body, origin };
+
+    // Identity.
+    if (path === '/identity' || path === '/identity/') {
+      if (method !== 'GET') return PLAIN_404;
+      return { status: 300, body: { versions: { values: [(keystone.versionDocument().body as { version: unknown }).version] } } };
+    }
+    if (path === '/identity/v3' || path === '/identity/v3/') {
+      if (method !== 'GET') return PLAIN_404;
+      return keystone.versionDocument();
+    }
+    if (path === '/identity/v3/auth/tokens') {
+      if (method === 'POST') {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(body.toString('utf8'));
+        } catch {
+          return { status: 400, body: { error: { code: 400, title: 'Bad Request', message: 'Malformed request body' } } };
+        }
+        return keystone.issue(parsed);
+      }
+      if (method === 'GET' || method === 'HEAD') {
+        return keystone.validate(headerString(req.headers['x-auth-token']), headerString(req.headers['x-subject-token']));
+      }
+      return PLAIN_404;
+    }
+
+    // Version documents (unauthenticated in Nova's paste pipeline).
+    if (path === '/' && method === 'GET') return { status: 300, body: versionsDocument(origin, opts.maxMicroversion) };
+    if ((path === '/v2.1' || path === '/v2.1/') && method === 'GET') return { status: 200, body: versionDocument(origin, opts.maxMicroversion) };
+
+    if (!path.startsWith('/v2.1/')) return PLAIN_404;
+
+    // keystonemiddleware.
+    let token = keystone.check(headerString(req.headers['x-auth-token']));
+    if (!token?.project) {
+      if (!faults.has('no-auth')) return unauthorizedReply(keystone, `${origin}/identity/v3`, faults);
+      token = keystone.check(keystone.users.memberA.staticToken);
+      if (!token) return PLAIN_404;
+    }
+    const r = matchRoute(path);
+    if (!r) return PLAIN_404;
+    return handleCompute(info, r, token, deps);
+  };
+
+  const server = createServer((req, res) => {
+    const declared = Number(headerString(req.headers['content-length']) ?? '0');
+    const tooLarge = (): void => {
+      send(res, faultReply(413, 'Request is too large.', faults), true);
+      req.resume();
+    };
+    if (Number.isFinite(declared) && declared > opts.bodyLimitBytes) {
+      tooLarge();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let aborted = false;
+    req.on('data', (chunk: Buffer) => {
+      if (aborted) return;
+      size += chunk.length;
+      if (size > opts.bodyLimitBytes) {
+        aborted = true;
+        tooLarge();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('error', () => {
+      aborted = true;
+    });
+    req.on('end', () => {
+      if (aborted) return;
+      let reply: Reply;
+      try {
+        reply = route(req, Buffer.concat(chunks));
+      } catch (err) {
+        // Never crash; an internal error is reported the way Nova's FaultWrapper does.
+        reply = faultReply(
+          500,
+          `Unexpected API Error. Please report this at http://bugs.launchpad.net/nova/ and attach the Nova API log if possible.\n<class '${(err as Error)?.name ?? 'Error'}'>`,
+          new Set(),
+        );
+      }
+      send(res, reply);
+    });
+  });
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
+  server.keepAliveTimeout = 5000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const addr = server.address() as AddressInfo;
+  origin = `http://127.0.0.1:${addr.port}`;
+
+  return {
+    origin,
+    keystone,
+    store,
+    serverIds,
+    setFaults(f: NovaFault[]) {
+      faults = new Set(f);
+      // A fault run must not inherit what the previous one let through (e.g. an invalid address).
+      store.resetSeeded();
+    },
+    close() {
+      return new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
