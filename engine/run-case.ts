@@ -3,7 +3,7 @@ import type { CaseVariant, ConformanceCase } from './cases/types.ts';
 import { CHECKS, type CheckContext, type CheckFailure, type CheckId, diffOf, type TargetTraits } from './checks/index.ts';
 import { describeError, GarbageResponseError } from './errors.ts';
 import type { Exchange } from './http/exchange.ts';
-import { type Evidence, toEvidence } from './http/redact.ts';
+import { type Evidence, type EvidenceRole, toEvidence } from './http/redact.ts';
 import type { CaseResult } from './results.ts';
 import type { SchemaRegistry } from './schemas.ts';
 
@@ -90,24 +90,24 @@ export async function runCase<C extends ConformanceCase>(
   const skip = adapter.skipReason(v);
   if (skip) return { ...base, verdict: 'skip', reason: skip, failures: [], checks: [], evidence: [], requests: 0, durationMs: 0 };
 
-  const exchanges: Exchange[] = [];
+  const exchanges: [EvidenceRole, Exchange][] = [];
   let handle: SubjectHandle | undefined;
   let update: Exchange | undefined;
   let result: CaseResult;
   try {
     handle = await adapter.prepare(v);
     const h = handle;
-    const track = async (p: Promise<Exchange>) => {
+    const track = async (role: EvidenceRole, p: Promise<Exchange>) => {
       const ex = await p;
-      exchanges.push(ex);
+      exchanges.push([role, ex]);
       return ex;
     };
-    const before = h.ownSubject ? readBody(await track(h.read()), 'GET before') : undefined;
-    update = await track(h.update());
+    const before = h.ownSubject ? readBody(await track('before', h.read()), 'GET before') : undefined;
+    update = await track('update', h.update());
     const expected = Array.isArray(v.case.expect.status) ? v.case.expect.status : [v.case.expect.status];
     const problem = technicalProblem(update, expected);
     if (problem) throw new GarbageResponseError(problem);
-    const after = h.ownSubject ? readBody(await track(h.read()), 'GET after') : undefined;
+    const after = h.ownSubject ? readBody(await track('after', h.read()), 'GET after') : undefined;
     const ctx: CheckContext = { variant: v, expect: v.case.expect, update, before, after, traits: adapter.traits, schemas, vars: h.vars };
     const failures: CheckFailure[] = [];
     const checks: CaseResult['checks'] = [];
@@ -138,9 +138,9 @@ export async function runCase<C extends ConformanceCase>(
       result.leaks = [`release failed: ${describeError(err)}`];
     }
   }
-  const all = [...(handle?.setupExchanges ?? []), ...exchanges];
-  const keep: Exchange[] = result.verdict === 'pass' && !options.fullEvidence ? (update ? [update] : []) : all;
-  result.evidence = keep.map(toEvidence) satisfies Evidence[];
+  const all: [EvidenceRole, Exchange][] = [...(handle?.setupExchanges ?? []).map((ex) => ['setup', ex] as [EvidenceRole, Exchange]), ...exchanges];
+  const keep = result.verdict === 'pass' && !options.fullEvidence ? all.filter(([role]) => role === 'update') : all;
+  result.evidence = keep.map(([role, ex]) => toEvidence(ex, role)) satisfies Evidence[];
   result.requests = all.length;
   result.durationMs = Math.round(performance.now() - started);
   return result;

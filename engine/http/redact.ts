@@ -22,15 +22,20 @@ function cut(text: string | undefined): string | undefined {
   return `${text.slice(0, EVIDENCE_BODY_LIMIT)}… [${text.length - EVIDENCE_BODY_LIMIT} more characters cut]`;
 }
 
+/** What an exchange was for within its case. */
+export type EvidenceRole = 'setup' | 'before' | 'update' | 'after';
+
 /** Serializable evidence of an exchange with secrets removed: safe to print and to write to reports. */
 export interface Evidence {
+  role?: EvidenceRole;
   request: { method: string; url: string; headers: Record<string, string>; body?: string };
   response: { status: number; headers: Record<string, string>; body: string };
   elapsedMs: number;
 }
 
-export function toEvidence(ex: Exchange): Evidence {
+export function toEvidence(ex: Exchange, role?: EvidenceRole): Evidence {
   return {
+    role,
     request: {
       method: ex.request.method,
       url: redactText(ex.request.url),
