@@ -206,6 +206,15 @@ def check_details(case, resp):
     return problems, dup
 
 
+def strip_managed(obj):
+    """GET result without metadata.managedFields (keeps the output file small)."""
+    if not isinstance(obj, dict) or "metadata" not in obj:
+        return obj
+    obj = copy.deepcopy(obj)
+    obj["metadata"].pop("managedFields", None)
+    return obj
+
+
 def meta(obj, key):
     return (obj or {}).get("metadata", {}).get(key)
 
@@ -319,7 +328,7 @@ def main():
                 "generationAfter": meta(after, "generation"),
                 "selfLinkInResponse": None if is_status else meta(resp, "selfLink"),
                 "selfLinkAfter": meta(after, "selfLink"),
-                "getAfter": after,
+                "getAfter": strip_managed(after),
             },
         }
         rec["matchesExpected"] = (st == case["expectStatus"]) and (rec["response"]["reason"] == case.get("expectReason"))

@@ -35,8 +35,6 @@ VERBOSITY="${K8S_REAL_VERBOSITY:-0}"
 say() { echo "k8s-real: $*" >&2; }
 
 mkdir -p "$STATE"
-# The state folder is never committed.
-[ -f "$STATE_ROOT/.gitignore" ] || printf '*\n' >"$STATE_ROOT/.gitignore"
 
 # One start at a time.
 exec 9>"$STATE_ROOT/k8s-real.lock"
