@@ -55,7 +55,7 @@ export function applyJsonPatch(
         throw new Error(`Unexpected kind: ${String(kind)}`);
       }
       if (typeof raw.path !== 'string') throw new Error('missing path');
-      fjp.applyOperation(work, op, true, true, true, applied);
+      fjp.applyOperation(work, replaceAsAddOnMissingKey(work, op), true, true, true, applied);
       applied++;
     }
   } catch (err) {
@@ -64,6 +64,28 @@ export function applyJsonPatch(
     throw genericUnprocessable();
   }
   return { result: work };
+}
+
+/**
+ * Upstream's json-patch (evanphx v4) lets `replace` on a missing key of an existing object act as `add`,
+ * where RFC 6902 requires the target to exist (observed on kube-apiserver v1.34.10: 200, label added).
+ * A missing parent, or an array index out of range, still fails.
+ */
+function replaceAsAddOnMissingKey(doc: JsonObject, op: Operation): Operation {
+  if (op.op !== 'replace') return op;
+  const cut = op.path.lastIndexOf('/');
+  const parentPath = op.path.slice(0, cut);
+  const key = op.path
+    .slice(cut + 1)
+    .replace(/~1/g, '/')
+    .replace(/~0/g, '~');
+  let parent: unknown;
+  try {
+    parent = parentPath === '' ? doc : fjp.getValueByPointer(doc, parentPath);
+  } catch {
+    return op;
+  }
+  return isObject(parent) && !(key in parent) ? { ...op, op: 'add' } : op;
 }
 
 /** RFC 7386 merge patch. */
@@ -151,7 +173,11 @@ function smpList(original: Json[], patch: Json[], path: string, deletes: boolean
   if (patch.some((p) => isObject(p) && p.$patch === 'replace' && Object.keys(p).length === 1)) {
     return patch.filter((p) => !(isObject(p) && p.$patch === 'replace')).map(stripDirectives);
   }
-  const out: Json[] = original.map((x) => x);
+  // Upstream orders the merged list with the patch's items first (in patch order), then the items only the
+  // server had (strategicpatch normalizeElementOrder; observed on kube-apiserver v1.34.10 for schedulingGates).
+  const sameKey = (o: Json, k: Json) => isObject(o) && JSON.stringify(o[key]) === JSON.stringify(k);
+  const fromPatch: Json[] = [];
+  const mentioned: Json[] = [];
   for (const p of patch) {
     if (!isObject(p)) throw badRequest(`ErrBadArgType: expected a map in list ${path}`);
     const k = p[key];
@@ -159,15 +185,12 @@ function smpList(original: Json[], patch: Json[], path: string, deletes: boolean
       // mergepatch.ErrNoMergeKey is a plain error upstream: 500 without a reason.
       throw internal(`map: ${JSON.stringify(p)} does not contain declared merge key: ${key}`);
     }
-    const idx = out.findIndex((o) => isObject(o) && JSON.stringify(o[key]) === JSON.stringify(k));
-    if (p.$patch === 'delete') {
-      if (idx >= 0) out.splice(idx, 1);
-      continue;
-    }
-    if (idx >= 0) out[idx] = smpObject(out[idx] as JsonObject, p, path, deletes);
-    else out.push(stripDirectives(p));
+    mentioned.push(k);
+    if (p.$patch === 'delete') continue;
+    const existing = original.find((o) => sameKey(o, k));
+    fromPatch.push(existing ? smpObject(existing as JsonObject, p, path, deletes) : stripDirectives(p));
   }
-  return out;
+  return [...fromPatch, ...original.filter((o) => !mentioned.some((k) => sameKey(o, k)))];
 }
 
 export function applyStrategicMergePatch(doc: JsonObject, body: unknown): JsonObject {

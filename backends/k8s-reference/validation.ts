@@ -124,8 +124,10 @@ export function validateObjectMeta(meta: Obj, namespaced: boolean, nameRule: 'su
   // owner references (apimachinery objectmeta.go validateOwnerReference)
   const owners = asList(meta.ownerReferences);
   let controllers = 0;
-  owners.forEach((o, i) => {
-    const p = `metadata.ownerReferences[${i}]`;
+  for (const o of owners) {
+    // NOTE: upstream reports these on the list path without an index (`metadata.ownerReferences.uid`),
+    // as observed on kube-apiserver v1.34.10 (backends/k8s-real/probe-results.json, mp-ownerref-no-uid).
+    const p = 'metadata.ownerReferences';
     const apiVersion = typeof o.apiVersion === 'string' ? o.apiVersion : '';
     const version = apiVersion.includes('/') ? apiVersion.split('/')[1] : apiVersion;
     if (!version) errs.push(fe.invalid(`${p}.apiVersion`, apiVersion, 'version must not be empty'));
@@ -136,7 +138,7 @@ export function validateObjectMeta(meta: Obj, namespaced: boolean, nameRule: 'su
       errs.push(fe.invalid(p, o, '/v1, Kind=Event is disallowed from being an owner'));
     }
     if (o.controller === true) controllers++;
-  });
+  }
   if (controllers > 1) {
     errs.push(fe.invalid('metadata.ownerReferences', owners, 'Only one reference can have Controller set to true'));
   }
