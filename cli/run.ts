@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { startVitest } from 'vitest/node';
+import { createVitest } from 'vitest/node';
 import { applyBaseline, loadBaseline, writeBaseline } from '../engine/baseline.ts';
 import { casesOf, knownTags } from '../engine/cases/catalog.ts';
 import { checkSelection, isCaseSelected } from '../engine/cases/select.ts';
@@ -74,31 +74,40 @@ async function runSuites(config: Config, suites: SuiteName[], opts: RunOptions, 
   let report: RunReport | undefined;
   log(`Run ${config.run.runId}: suites ${suites.join(', ')}; reports in ${reportDir}`);
   const reporter = new ConformanceReporter({ runId: config.run.runId, version: packageVersion(), onReport: (r) => (report = r), write: log });
-  const vitest = await startVitest(
-    'test',
-    suites.map((s) => SUITE_FILES[s]),
-    {
-      config: resolve(import.meta.dirname, '..', 'vitest.suites.config.ts'),
-      watch: false,
-      maxConcurrency: config.run.concurrency,
-      testNamePattern: opts.testNamePattern,
-      reporters: [reporter, ['junit', { outputFile: join(reportDir, REPORT_FILES.junit), suiteName: 'update-conformance' }]],
-    },
-  );
+  // createVitest + start (not startVitest, which only returns once the run is over): the signal handlers must
+  // be in place while the cases run, or SIGINT/SIGTERM kill the process with no cleanup and no reports.
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const foreign = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+  const vitest = await createVitest('test', {
+    config: resolve(import.meta.dirname, '..', 'vitest.suites.config.ts'),
+    watch: false,
+    maxConcurrency: config.run.concurrency,
+    testNamePattern: opts.testNamePattern,
+    reporters: [reporter], // junit.xml is written by writeReports from the RunReport (reporters/junit.ts), as `merge` does
+  });
+  // vitest's logger exits the process 1 ms after SIGINT/SIGTERM; this run must first clean up and report.
+  for (const s of signals) for (const l of process.listeners(s)) if (!foreign.get(s)?.has(l)) process.off(s, l);
   let interrupted = false;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (interrupted) return;
+    if (interrupted) {
+      log(`${signal} again: exiting now; run \`cleanup\` to remove what run ${config.run.runId} left behind.`);
+      process.exit(EXIT.interrupted);
+    }
     interrupted = true;
     log(`\n${signal}: stopping the run, cleaning up and writing partial reports…`);
     void vitest.cancelCurrentRun('keyboard-input');
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  let startError: unknown;
   try {
-    await vitest.close();
+    await vitest.start(suites.map((s) => SUITE_FILES[s]));
+  } catch (err) {
+    startError = err;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    await vitest.close();
   }
   const final: RunReport = report ?? {
     tool: { name: 'update-conformance', version: packageVersion() },
@@ -111,6 +120,7 @@ async function runSuites(config: Config, suites: SuiteName[], opts: RunOptions, 
     runErrors: ['vitest ended without a report'],
   };
   final.interrupted ||= interrupted;
+  if (startError) final.runErrors.push(`the suites could not run: ${describeError(startError)}`);
   await sweepAfterRun(config, final, log);
   judgeByBaseline(config, final, log);
   const written = writeReports(final, reportDir);
@@ -153,7 +163,6 @@ function judgeByBaseline(config: Config, report: RunReport, log: (line: string) 
     const previous = existsSync(file) ? loadBaseline(file) : [];
     const n = writeBaseline(file, report.results, previous);
     log(`baseline: wrote ${n} entr${n === 1 ? 'y' : 'ies'} to ${file}`);
-    return;
   }
   const outcome = applyBaseline(loadBaseline(file), report.results);
   if (outcome.excused.length) log(`baseline: ${outcome.excused.length} known deviation(s) excused by ${file}`);

@@ -67,8 +67,15 @@ function readBody(ex: Exchange, what: string): unknown {
 }
 
 /** Whether the update's own response makes the case undecidable (proxy/overload answers, garbage). */
-function technicalProblem(ex: Exchange, expected: number[]): string | undefined {
-  const { status, json, jsonError, text } = ex.response;
+function technicalProblem(ex: Exchange, expected: number[], notJson = false): string | undefined {
+  const { status, json, jsonError, text, headers } = ex.response;
+  // Garbage whatever the status (even the expected one): an HTML page (portal, proxy error page), a body that
+  // claims JSON but does not parse (cut on the way), or a success without a JSON body (both APIs always answer
+  // an accepted update with the object). Only a case that expects a non-JSON answer takes it as the target's.
+  if (json === undefined && !notJson) {
+    const claimsJson = /json/i.test(headers['content-type'] ?? '') && text.length > 0;
+    if (/^\s*</.test(text) || claimsJson || (status >= 200 && status < 300)) return `update returned ${jsonError}`;
+  }
   if (expected.includes(status)) return undefined;
   if (UNAVAILABLE.has(status)) return `target unavailable: ${status} ${text.slice(0, 80).replace(/\s+/g, ' ')}`.trim();
   if (json === undefined && text.length > 0) return `update returned ${jsonError}`;
@@ -105,7 +112,7 @@ export async function runCase<C extends ConformanceCase>(
     const before = h.ownSubject ? readBody(await track('before', h.read()), 'GET before') : undefined;
     update = await track('update', h.update());
     const expected = Array.isArray(v.case.expect.status) ? v.case.expect.status : [v.case.expect.status];
-    const problem = technicalProblem(update, expected);
+    const problem = technicalProblem(update, expected, v.case.expect.notJson);
     if (problem) throw new GarbageResponseError(problem);
     const after = h.ownSubject ? readBody(await track('after', h.read()), 'GET after') : undefined;
     const ctx: CheckContext = { variant: v, expect: v.case.expect, update, before, after, traits: adapter.traits, schemas, vars: h.vars };

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, test } from 'vitest';
+import { inShard, parseShard } from '../cli/shard.ts';
 import { isSelected } from './cases/select.ts';
 import type { CaseVariant, ConformanceCase } from './cases/types.ts';
 import { type Config, loadConfig, loadEnv } from './config/index.ts';
@@ -43,10 +44,13 @@ export interface SuiteDefinition<C extends ConformanceCase> {
  * the one line that explains it.
  */
 export function defineConformanceSuite<C extends ConformanceCase>(def: SuiteDefinition<C>): void {
-  const config = loadConfig(loadEnv());
+  const env = loadEnv();
+  const config = loadConfig(env);
   const options: RunCaseOptions = { fullEvidence: process.env.CONFORMANCE_FULL_EVIDENCE === 'true' };
   let opened: OpenedTarget<C> | undefined;
-  const variants = def.variants.filter((v) => isSelected(config.run.selection, v.id, v.case));
+  // CONFORMANCE_SHARD=i/n (cli/shard.ts): only the variants whose id hashes to shard i (validated by the CLI).
+  const shard = parseShard(env.CONFORMANCE_SHARD);
+  const variants = def.variants.filter((v) => isSelected(config.run.selection, v.id, v.case) && inShard(v.id, shard));
 
   describe.concurrent(def.title, () => {
     beforeAll(async () => {

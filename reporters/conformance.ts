@@ -1,4 +1,6 @@
 import type { Reporter, TestCase, TestModule, TestRunEndReason } from 'vitest/node';
+import { parseShard, type Shard } from '../cli/shard.ts';
+import { loadEnv } from '../engine/config/index.ts';
 import { type CaseResult, explain } from '../engine/results.ts';
 import type { TargetInfo } from '../engine/suite.ts';
 import { countVerdicts, type RunReport } from './model.ts';
@@ -12,6 +14,8 @@ export interface ConformanceReporterOptions {
   onReport(report: RunReport): void;
   /** Where progress goes (default stdout). */
   write?: (line: string) => void;
+  /** The shard this run is (default: CONFORMANCE_SHARD); recorded in the report for `merge`. */
+  shard?: Shard;
 }
 
 /** A case whose test failed before it could record a result (suite setup failed, worker crashed). */
@@ -89,9 +93,14 @@ export default class ConformanceReporter implements Reporter {
       results,
       runErrors,
     };
+    const shard = this.options.shard ?? parseShard(loadEnv().CONFORMANCE_SHARD);
+    if (shard) report.shard = shard;
     const c = countVerdicts(results);
     this.write('');
-    this.write(`${c.pass} passed, ${c.fail} failed, ${c.error} errors, ${c.skip} skipped (${c.total} cases)${report.interrupted ? ' — interrupted' : ''}`);
+    const part = shard ? ` in shard ${shard.index}/${shard.total}` : '';
+    this.write(
+      `${c.pass} passed, ${c.fail} failed, ${c.error} errors, ${c.skip} skipped (${c.total} cases${part})${report.interrupted ? ' — interrupted' : ''}`,
+    );
     this.options.onReport(report);
   }
 }

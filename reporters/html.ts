@@ -1,6 +1,6 @@
 import type { CaseResult } from '../engine/results.ts';
 import { explain } from '../engine/results.ts';
-import { type Counts, countVerdicts, coverageMatrix, type RunReport, sortResults } from './model.ts';
+import { type Counts, countVerdicts, coverageMatrix, microversionMatrix, type RunReport, sortResults } from './model.ts';
 
 const esc = (s: unknown): string =>
   String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
@@ -62,6 +62,7 @@ function caseSection(r: CaseResult): string {
   return `<details id="${esc(r.id)}"${open}><summary><span class="badge b-${r.verdict}">${r.verdict}</span> <code>${esc(r.id)}</code> — ${esc(r.title)}</summary>
 <p>${esc(r.kind)} · fields: ${esc(r.fields.join(', '))} · tags: ${esc(r.tags.join(', '))} · ${r.requests} requests · ${r.durationMs} ms${r.inferred ? ' · <em>expectation inferred</em>' : ''}${r.confirmed ? ` · confirmed: ${esc(r.confirmed)}` : ''}</p>
 ${r.verdict !== 'pass' ? `<p><strong>${esc(explain(r))}</strong></p>` : ''}
+${r.baselined ? `<p><em>Known deviation (baseline): ${esc(r.baselined)}</em></p>` : ''}
 ${r.docConflict ? `<div class="conflict"><strong>Document vs upstream:</strong> the document says ${esc(r.docConflict.docSays)}; upstream: ${esc(r.docConflict.upstream)} (expectation follows ${esc(r.docConflict.followed)})</div>` : ''}
 <p>Source: ${r.source.map((s) => `<code>${esc(s)}</code>`).join('; ')}</p>
 ${rows ? `<table><tr><th>check</th><th>failure</th><th>pointer</th><th>expected</th><th>received</th></tr>${rows}</table>` : ''}
@@ -75,7 +76,9 @@ ${evidence ? `<h4>Evidence (secrets redacted)</h4>${evidence}` : ''}
 export function renderHtml(report: RunReport): string {
   const results = sortResults(report.results);
   const all = countVerdicts(results);
-  const verdict = all.fail > 0 ? 'non-conformant' : all.error > 0 || report.runErrors.length ? 'incomplete' : 'conformant';
+  const openFails = results.filter((r) => r.verdict === 'fail' && !r.baselined).length;
+  const verdict =
+    openFails > 0 || (report.baselineProblems?.length ?? 0) > 0 ? 'non-conformant' : all.error > 0 || report.runErrors.length ? 'incomplete' : 'conformant';
   const targets = report.targets
     .map(
       (t) =>
@@ -88,14 +91,23 @@ export function renderHtml(report: RunReport): string {
     .map((row) => `<tr><td>${esc(row.field)}</td>${cell(row.allowed)}${cell(row.forbidden)}</tr>`)
     .join('');
   const conflicts = results.filter((r) => r.docConflict).length;
+  const mv = microversionMatrix(results);
+  const empty: Counts = { pass: 0, fail: 0, error: 0, skip: 0, total: 0 };
+  const mvTable = mv.versions.length
+    ? `<h2>Compute: field × microversion</h2><table id="microversions"><tr><th>field</th>${mv.versions.map((v) => `<th>${esc(v)}</th>`).join('')}</tr>${mv.rows
+        .map((row) => `<tr><td>${esc(row.field)}</td>${mv.versions.map((v) => cell(row.cells.get(v) ?? empty)).join('')}</tr>`)
+        .join('')}</table>`
+    : '';
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>update-conformance ${esc(report.runId)}: ${verdict}</title><style>${STYLE}</style></head><body>
-<h1>update-conformance: <span class="${all.fail ? 'fail' : all.error ? 'error' : 'pass'}">${verdict}</span></h1>
+<h1>update-conformance: <span class="${verdict === 'non-conformant' ? 'fail' : verdict === 'incomplete' ? 'error' : 'pass'}">${verdict}</span></h1>
 <p>Run <code>${esc(report.runId)}</code> · ${esc(report.startedAt)} → ${esc(report.finishedAt)} · ${esc(report.tool.name)} ${esc(report.tool.version)}${report.interrupted ? ' · <strong class="error">interrupted: partial results</strong>' : ''}</p>
 <ul>${targets}</ul>
 <p><span class="pass">${all.pass} passed</span> · <span class="fail">${all.fail} failed</span> · <span class="error">${all.error} errors</span> · <span class="skip">${all.skip} skipped</span> · ${all.total} cases · ${conflicts} with a document conflict</p>
+${report.baselineProblems?.length ? `<h2>Baseline problems</h2><ul>${report.baselineProblems.map((e) => `<li class="fail">${esc(e)}</li>`).join('')}</ul>` : ''}
 ${report.runErrors.length ? `<h2>Run errors</h2><ul>${report.runErrors.map((e) => `<li class="error">${esc(e)}</li>`).join('')}</ul>` : ''}
 <h2>Coverage: field × verdict</h2>
 <table id="matrix"><tr><th>field</th><th>allowed updates</th><th>forbidden updates</th></tr>${matrix}</table>
+${mvTable}
 <h2>Cases</h2>
 ${results.map(caseSection).join('\n')}
 </body></html>`;

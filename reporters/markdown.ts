@@ -6,7 +6,14 @@ const MAX_LISTED = 50;
 /** A summary that fits a CI job summary: verdict, counts per suite, every failure in one line. */
 export function renderMarkdown(report: RunReport): string {
   const all = countVerdicts(report.results);
-  const verdict = all.fail > 0 ? '❌ non-conformant' : all.error > 0 || report.runErrors.length ? '⚠️ incomplete' : '✅ conformant';
+  const open = countVerdicts(report.results.filter((r) => !r.baselined));
+  const known = all.fail - open.fail;
+  const gate = open.fail > 0 || (report.baselineProblems?.length ?? 0) > 0;
+  const verdict = gate
+    ? '❌ non-conformant'
+    : all.error > 0 || report.runErrors.length
+      ? '⚠️ incomplete'
+      : `✅ conformant${known ? ` (${known} known deviation${known === 1 ? '' : 's'} in the baseline)` : ''}`;
   const lines = [`# update-conformance: ${verdict}`, ''];
   lines.push(`Run \`${report.runId}\` · ${report.startedAt} · ${report.interrupted ? '**interrupted — partial results**' : 'complete'}`, '');
   for (const t of report.targets) {
@@ -22,7 +29,9 @@ export function renderMarkdown(report: RunReport): string {
   if (problems.length) {
     lines.push('## Failures and errors', '');
     for (const r of problems.slice(0, MAX_LISTED)) {
-      lines.push(`- ${r.verdict === 'fail' ? '✗' : '!'} \`${r.id}\` ${explain(r).replace(/\|/g, '\\|')}`);
+      lines.push(
+        `- ${r.verdict === 'fail' ? (r.baselined ? '~' : '✗') : '!'} \`${r.id}\` ${explain(r).replace(/\|/g, '\\|')}${r.baselined ? ` — baselined: ${r.baselined}` : ''}`,
+      );
       if (r.docConflict) lines.push(`  - doc conflict: document says ${r.docConflict.docSays}; upstream: ${r.docConflict.upstream}`);
     }
     if (problems.length > MAX_LISTED) lines.push(`- … ${problems.length - MAX_LISTED} more in report.html`);
@@ -35,6 +44,7 @@ export function renderMarkdown(report: RunReport): string {
       lines.push(`- \`${r.caseId}\`: document says ${r.docConflict?.docSays}; upstream: ${r.docConflict?.upstream} (followed: ${r.docConflict?.followed})`);
     lines.push('');
   }
+  if (report.baselineProblems?.length) lines.push('## Baseline problems (each fails the gate)', '', ...report.baselineProblems.map((e) => `- ${e}`), '');
   if (report.runErrors.length) lines.push('## Run errors', '', ...report.runErrors.map((e) => `- ${e}`), '');
   return lines.join('\n');
 }

@@ -15,6 +15,8 @@ export interface RunReport {
   runErrors: string[];
   /** Stale, expired or unmatched baseline entries (each fails the gate). */
   baselineProblems?: string[];
+  /** Set when the run was one shard of a case-level split (`--shard i/n`, cli/shard.ts); `merge` checks all n are there. */
+  shard?: { index: number; total: number };
 }
 
 export type Counts = Record<Verdict, number> & { total: number };
@@ -54,4 +56,30 @@ export function coverageMatrix(results: CaseResult[]): { field: string; allowed:
 /** Stable order for every report: suite, then case id. */
 export function sortResults(results: CaseResult[]): CaseResult[] {
   return [...results].sort((a, b) => a.suite.localeCompare(b.suite) || a.id.localeCompare(b.id));
+}
+
+/** Field × microversion verdict counts for suites whose variants are microversions (Nova). */
+export function microversionMatrix(results: CaseResult[]): { versions: string[]; rows: { field: string; cells: Map<string, Counts> }[] } {
+  const byVersion = results.filter((r) => r.variant && /^\d+\.\d+$/.test(r.variant));
+  const versions = [...new Set(byVersion.map((r) => r.variant as string))].sort((a, b) => {
+    const [a1, a2] = a.split('.').map(Number);
+    const [b1, b2] = b.split('.').map(Number);
+    return (a1 ?? 0) - (b1 ?? 0) || (a2 ?? 0) - (b2 ?? 0);
+  });
+  const rows = new Map<string, Map<string, CaseResult[]>>();
+  for (const r of byVersion) {
+    for (const f of r.fields) {
+      const row = rows.get(f) ?? new Map<string, CaseResult[]>();
+      const list = row.get(r.variant as string) ?? [];
+      list.push(r);
+      row.set(r.variant as string, list);
+      rows.set(f, row);
+    }
+  }
+  return {
+    versions,
+    rows: [...rows.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([field, row]) => ({ field, cells: new Map([...row].map(([v, list]) => [v, countVerdicts(list)])) })),
+  };
 }

@@ -120,7 +120,9 @@ export async function openNovaSession(config: Config): Promise<NovaSession> {
     runId: config.run.runId,
     async close() {
       try {
-        const problems = await undoRun(client, plan, planPath);
+        // The plan stays on disk: after an interrupt, cases still in flight may update a server after this
+        // restore, so the CLI restores once more when every worker has stopped (undoNovaRun) and removes it.
+        const problems = await undoRun(client, plan);
         if (problems.length) throw new Error(`could not undo the run: ${problems.join('; ')}`);
       } finally {
         await http.close();

@@ -1,0 +1,150 @@
+/**
+ * `update-conformance merge <dir> <dir> … [--report-dir out]`: joins the results.json of several runs (the
+ * shards of a `--shard i/n` matrix, or separate per-suite runs) into one RunReport, writes the same reports a
+ * run writes (results.json, summary.md, report.html, junit.xml) and exits with the run's exit-code rule.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { applyBaseline, loadBaseline } from '../engine/baseline.ts';
+import { get } from '../engine/config/env.ts';
+import { loadConfig, loadEnv } from '../engine/config/index.ts';
+import { ConfigError } from '../engine/errors.ts';
+import type { CaseResult } from '../engine/results.ts';
+import type { TargetInfo } from '../engine/suite.ts';
+import { countVerdicts, type RunReport } from '../reporters/model.ts';
+import { REPORT_FILES, writeReports } from '../reporters/write.ts';
+import { EXIT } from './exit-codes.ts';
+import { exitCodeFor } from './run.ts';
+import { scanForSecrets } from './secret-scan.ts';
+
+/** One line for an exit code of a run (also used by `verify`). */
+export function describeExit(code: number): string {
+  switch (code) {
+    case EXIT.ok:
+      return 'conformant';
+    case EXIT.nonConformant:
+      return 'non-conformant';
+    case EXIT.interrupted:
+      return 'interrupted (partial results)';
+    case EXIT.incomplete:
+      return 'incomplete (technical errors, leaks or secrets; no conformance failures)';
+    default:
+      return `exit ${code}`;
+  }
+}
+
+/** Reads the RunReport of a report directory (or a results.json path); a missing or broken file is a usage error. */
+export function readRunReport(dirOrFile: string): RunReport {
+  const file = existsSync(dirOrFile) && statSync(dirOrFile).isDirectory() ? join(dirOrFile, REPORT_FILES.json) : dirOrFile;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ConfigError(
+      dirOrFile,
+      code ? `has no readable ${REPORT_FILES.json} (${code})` : `${file} is not valid JSON`,
+      'pass the report directories the runs wrote',
+    );
+  }
+  const r = doc as Partial<RunReport>;
+  if (!r || typeof r.runId !== 'string' || !Array.isArray(r.results) || !Array.isArray(r.targets) || !Array.isArray(r.runErrors)) {
+    throw new ConfigError(dirOrFile, `${file} is not an update-conformance results file`, 'pass the report directories the runs wrote');
+  }
+  return r as RunReport;
+}
+
+const minIso = (a: string, b: string) => (a < b ? a : b);
+const maxIso = (a: string, b: string) => (a > b ? a : b);
+
+/**
+ * Merges reports: results by id (first kept; a duplicate is a run error), targets deduplicated, run errors
+ * concatenated, interrupted if any was, startedAt the earliest, finishedAt the latest, runId the common one
+ * or the ids joined with "+". Shards must be all of 1..n exactly once. Baseline marks are cleared: the caller
+ * re-judges (they depend on which cases ran together).
+ */
+export function mergeReports(reports: RunReport[], names: string[] = reports.map((_, i) => `report ${i + 1}`)): RunReport {
+  const first = reports[0];
+  if (!first) throw new ConfigError('merge', 'no report to merge', 'pass at least one report directory');
+  const runErrors: string[] = [];
+  const byId = new Map<string, CaseResult>();
+  const duplicates: string[] = [];
+  const targets: TargetInfo[] = [];
+  for (const r of reports) {
+    for (const result of r.results) {
+      if (byId.has(result.id)) duplicates.push(result.id);
+      else byId.set(result.id, { ...result, baselined: undefined });
+    }
+    for (const t of r.targets) if (!targets.some((x) => x.suite === t.suite && x.url === t.url && x.version === t.version)) targets.push(t);
+    runErrors.push(...r.runErrors);
+  }
+  if (duplicates.length) {
+    const shown = duplicates.slice(0, 5).join(', ');
+    runErrors.push(`merge: ${duplicates.length} result(s) appear in more than one report (the first is kept): ${shown}${duplicates.length > 5 ? ', …' : ''}`);
+  }
+  const versions = [...new Set(reports.map((r) => r.tool.version))];
+  if (versions.length > 1) runErrors.push(`merge: the reports come from different tool versions (${versions.join(', ')})`);
+  const sharded = reports.map((r, i) => ({ shard: r.shard, name: names[i] ?? '' })).filter((x) => x.shard);
+  if (sharded.length && sharded.length !== reports.length) {
+    const plain = names.filter((_, i) => !reports[i]?.shard);
+    runErrors.push(`merge: sharded and unsharded reports mixed (unsharded: ${plain.join(', ')})`);
+  } else if (sharded.length) {
+    const totals = [...new Set(sharded.map((x) => x.shard?.total))];
+    if (totals.length > 1) runErrors.push(`merge: the shards split into different totals (${totals.join(', ')})`);
+    const total = Math.max(...sharded.map((x) => x.shard?.total ?? 0));
+    for (let i = 1; i <= total; i++) {
+      const hits = sharded.filter((x) => x.shard?.index === i);
+      if (hits.length === 0) runErrors.push(`merge: shard ${i}/${total} is missing: its cases did not run`);
+      if (hits.length > 1) runErrors.push(`merge: shard ${i}/${total} was given ${hits.length} times (${hits.map((h) => h.name).join(', ')})`);
+    }
+  }
+  const runIds = [...new Set(reports.map((r) => r.runId))];
+  return {
+    tool: first.tool,
+    runId: runIds.join('+'),
+    startedAt: reports.map((r) => r.startedAt).reduce(minIso),
+    finishedAt: reports.map((r) => r.finishedAt).reduce(maxIso),
+    interrupted: reports.some((r) => r.interrupted),
+    targets,
+    results: [...byId.values()],
+    runErrors,
+  };
+}
+
+export function mergeCommand(dirs: string[], log: (line: string) => void): number {
+  if (dirs.length === 0) throw new ConfigError('merge', 'needs the report directories to merge', 'run `update-conformance merge DIR DIR … [--report-dir OUT]`');
+  const env = loadEnv();
+  try {
+    loadConfig(env); // only to learn the secret values, for the artifact scan below
+  } catch {
+    // a merge job needs no target configuration
+  }
+  const reports = dirs.map((d) => readRunReport(d));
+  const merged = mergeReports(reports, dirs);
+  const hadBaseline = reports.some((r) => r.baselineProblems?.length || r.results.some((x) => x.baselined));
+  const baselineFile = get(env, 'CONFORMANCE_BASELINE');
+  if (baselineFile) {
+    const outcome = applyBaseline(loadBaseline(baselineFile), merged.results);
+    merged.baselineProblems = outcome.problems;
+    if (outcome.excused.length) log(`baseline: ${outcome.excused.length} known deviation(s) excused by ${baselineFile}`);
+    for (const p of outcome.problems) log(`baseline: ${p}`);
+  } else if (hadBaseline) {
+    log('baseline: the shards were judged by a baseline but CONFORMANCE_BASELINE is not set here: no failure is excused');
+  }
+  const outDir = resolve(get(env, 'CONFORMANCE_REPORT_DIR') ?? 'reports');
+  const shards = reports.filter((r) => r.shard).map((r) => `${r.shard?.index}/${r.shard?.total}`);
+  log(`merged ${reports.length} report(s)${shards.length ? ` (shards ${shards.join(', ')})` : ''}: run ${merged.runId}, ${merged.results.length} results`);
+  for (const e of merged.runErrors) log(`  ! ${e}`);
+  const written = writeReports(merged, outDir);
+  const leaked = scanForSecrets(outDir);
+  if (leaked.length) {
+    merged.runErrors.push(`secret values found in: ${leaked.join(', ')}`);
+    log(`ERROR: a secret value appears in ${leaked.join(', ')}`);
+  }
+  const c = countVerdicts(merged.results);
+  log(`${c.pass} passed, ${c.fail} failed, ${c.error} errors, ${c.skip} skipped (${c.total} cases)${merged.interrupted ? ' — interrupted' : ''}`);
+  log(`Reports: ${written.join(', ')}`);
+  const code = exitCodeFor(merged);
+  log(`verdict: ${describeExit(code)} (exit ${code})`);
+  return code;
+}
