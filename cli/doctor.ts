@@ -12,6 +12,7 @@ import { parse as parseYaml } from 'yaml';
 import { casesOf } from '../engine/cases/catalog.ts';
 import { FIXTURES_DIR } from '../engine/cases/load.ts';
 import { isSelected } from '../engine/cases/select.ts';
+import { describeShard, inShard, parseShard, type Shard } from '../engine/cases/shard.ts';
 import type { CaseVariant, ConformanceCase } from '../engine/cases/types.ts';
 import { type Config, loadConfig, loadEnv, type SuiteName } from '../engine/config/index.ts';
 import { describeError } from '../engine/errors.ts';
@@ -29,7 +30,6 @@ import { startEmbedded } from './embedded.ts';
 import { EXIT } from './exit-codes.ts';
 import { preflightK8s, preflightNova } from './preflight.ts';
 import { chooseSuites } from './run.ts';
-import { describeShard, inShard, parseShard, type Shard } from './shard.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -76,8 +76,8 @@ async function checkK8s(config: Config, list: Checklist): Promise<K8sFacts> {
     list.ok('k8s reachable and authenticated', `${await preflightK8s(config)} (${k8s.origin}, ${k8s.token ? 'bearer token' : 'client certificate'})`);
   } catch (err) {
     list.fail('k8s reachable and authenticated', describeError(err));
-    list.blocked('k8s version', 'the server did not answer');
-    list.blocked('k8s permissions', 'the server did not answer');
+    list.blocked('k8s version', 'the server was not reachable with these credentials');
+    list.blocked('k8s permissions', 'the server was not reachable with these credentials');
     return {};
   }
   const client = new K8sClient(k8s, config.run.timeoutMs);
@@ -182,7 +182,8 @@ async function checkNova(config: Config, list: Checklist): Promise<NovaFacts> {
     list.ok('nova reachable and authenticated', `${await preflightNova(config)} (${nova.origin}, auth ${nova.credentials.authType})`);
   } catch (err) {
     list.fail('nova reachable and authenticated', describeError(err));
-    for (const c of ['nova microversions', 'nova servers', 'nova permissions']) list.blocked(c, 'the compute endpoint did not answer');
+    for (const c of ['nova microversions', 'nova servers', 'nova permissions'])
+      list.blocked(c, 'the compute endpoint was not reachable with these credentials');
     return {};
   }
   const http = new HttpClient({ timeoutMs: config.run.timeoutMs, ca: nova.ca, insecure: nova.insecure });

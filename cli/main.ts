@@ -1,13 +1,25 @@
-/** update-conformance commands: `run` (default), `cleanup`. Exit codes: cli/exit-codes.ts. */
+/** update-conformance commands: `run` (default), `list`, `doctor`, `merge`, `bundle`, `verify`, `cleanup`. Exit codes: cli/exit-codes.ts. */
 import { parseArgs } from 'node:util';
+import { parseShard } from '../engine/cases/shard.ts';
+import { loadEnv } from '../engine/config/index.ts';
 import { ConfigError, describeError } from '../engine/errors.ts';
 import { EXIT } from './exit-codes.ts';
 import { runCommand } from './run.ts';
 
-const USAGE = `usage: update-conformance [run] [selection] [--report-dir DIR] [--concurrency N] [--baseline FILE [--update-baseline]]
+/** A wrong command line: exit 2 with the usage. */
+function usageError(problem: string): Error {
+  return Object.assign(new Error(problem), { code: 'ERR_PARSE_ARGS_USAGE' });
+}
+
+const USAGE = `usage: update-conformance [run] [selection] [--shard I/N] [--report-dir DIR] [--concurrency N] [--baseline FILE [--update-baseline]]
        update-conformance list [selection] [--json]
+       update-conformance doctor [selection] [--shard I/N]
+       update-conformance merge DIR DIR … [--report-dir OUT] [--baseline FILE]
+       update-conformance bundle [--report-dir DIR] [--baseline FILE] [--out DIR|FILE.tar.gz]
+       update-conformance verify BUNDLE
        update-conformance cleanup [--dry-run]
-selection: --suite k8s,nova  --case ID|GLOB[,…]  --tag TAG|!TAG[,…]  (or CONFORMANCE_SUITES/CASES/TAGS)`;
+selection: --suite k8s,nova  --case ID|GLOB[,…]  --tag TAG|!TAG[,…]  -t NAME-REGEX  (or CONFORMANCE_SUITES/CASES/TAGS)
+--shard I/N (CONFORMANCE_SHARD): run only the variants whose id hashes to shard I of N; \`merge\` joins the shards' reports`;
 
 export interface Io {
   out(line: string): void;
@@ -34,6 +46,8 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       baseline: { type: 'string' },
       'update-baseline': { type: 'boolean' },
       json: { type: 'boolean' },
+      shard: { type: 'string' },
+      out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -49,10 +63,30 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   if (values.tag) process.env.CONFORMANCE_TAGS = values.tag;
   if (values.baseline) process.env.CONFORMANCE_BASELINE = values.baseline;
   if (values['update-baseline']) process.env.CONFORMANCE_UPDATE_BASELINE = 'true';
+  if (values.shard) process.env.CONFORMANCE_SHARD = values.shard;
   const command = positionals[0] ?? 'run';
+  const operands = positionals.slice(1);
   switch (command) {
     case 'run':
+      parseShard(loadEnv().CONFORMANCE_SHARD); // a malformed shard stops the run before anything starts (exit 2)
       return runCommand({ testNamePattern: values.t, log: io.out });
+    case 'doctor': {
+      const { doctorCommand } = await import('./doctor.ts');
+      return doctorCommand(io.out);
+    }
+    case 'merge': {
+      const { mergeCommand } = await import('./merge.ts');
+      return mergeCommand(operands, io.out);
+    }
+    case 'bundle': {
+      const { bundleCommand } = await import('./bundle.ts');
+      return bundleCommand({ out: values.out }, io.out);
+    }
+    case 'verify': {
+      const { verifyCommand } = await import('./verify.ts');
+      if (operands.length !== 1) throw usageError('verify needs exactly one bundle (a directory or a .tar.gz)');
+      return verifyCommand(operands[0] ?? '', io.out);
+    }
     case 'list': {
       const { listCommand } = await import('./list.ts');
       return listCommand(Boolean(values.json), io.out);

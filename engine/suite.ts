@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, test } from 'vitest';
-import { inShard, parseShard } from '../cli/shard.ts';
 import { isSelected } from './cases/select.ts';
+import { inShard, parseShard } from './cases/shard.ts';
 import type { CaseVariant, ConformanceCase } from './cases/types.ts';
 import { type Config, loadConfig, loadEnv } from './config/index.ts';
 import { type CaseResult, explain } from './results.ts';

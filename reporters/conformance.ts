@@ -1,5 +1,5 @@
 import type { Reporter, TestCase, TestModule, TestRunEndReason } from 'vitest/node';
-import { parseShard, type Shard } from '../cli/shard.ts';
+import { parseShard, type Shard } from '../engine/cases/shard.ts';
 import { loadEnv } from '../engine/config/index.ts';
 import { type CaseResult, explain } from '../engine/results.ts';
 import type { TargetInfo } from '../engine/suite.ts';

@@ -30,6 +30,16 @@ function cell(c: Counts): string {
   return `<td class="num ${cls}">${parts.join(' ')}</td>`;
 }
 
+/** JSON bodies indented for reading; anything else as it came. */
+function pretty(body: string | undefined): string {
+  if (!body) return '';
+  try {
+    return JSON.stringify(JSON.parse(body), null, 2);
+  } catch {
+    return body;
+  }
+}
+
 function caseSection(r: CaseResult): string {
   const open = r.verdict === 'fail' || r.verdict === 'error' ? ' open' : '';
   const rows = r.failures
@@ -48,14 +58,14 @@ function caseSection(r: CaseResult): string {
     .map(
       (e) =>
         `<pre>${esc(
-          `${e.request.method} ${e.request.url}\n${Object.entries(e.request.headers)
+          `${e.role ? `[${e.role}] ` : ''}${e.request.method} ${e.request.url}\n${Object.entries(e.request.headers)
             .map(([k, v]) => `${k}: ${v}`)
-            .join('\n')}\n\n${e.request.body ?? ''}`,
+            .join('\n')}\n\n${pretty(e.request.body)}`,
         )}</pre>` +
         `<pre>${esc(
           `HTTP ${e.response.status} (${e.elapsedMs} ms)\n${Object.entries(e.response.headers)
             .map(([k, v]) => `${k}: ${v}`)
-            .join('\n')}\n\n${e.response.body}`,
+            .join('\n')}\n\n${pretty(e.response.body)}`,
         )}</pre>`,
     )
     .join('');
@@ -70,6 +80,19 @@ ${r.leaks?.length ? `<p class="fail">Leaked: ${esc(r.leaks.join('; '))}</p>` : '
 ${diff ? `<h4>Before → after</h4>${diff}` : ''}
 ${evidence ? `<h4>Evidence (secrets redacted)</h4>${evidence}` : ''}
 </details>`;
+}
+
+/** Links to every failed or errored case, so nobody hunts through the list. */
+function failureIndex(results: CaseResult[]): string {
+  const bad = results.filter((r) => r.verdict === 'fail' || r.verdict === 'error');
+  if (bad.length === 0) return '';
+  const items = bad
+    .map(
+      (r) =>
+        `<li><span class="badge b-${r.verdict}">${r.verdict}</span> <a href="#${esc(r.id)}"><code>${esc(r.id)}</code></a> ${esc(explain(r))}${r.baselined ? ' <em>(baselined)</em>' : ''}</li>`,
+    )
+    .join('');
+  return `<h2>Failures and errors (${bad.length})</h2><ul id="failures">${items}</ul>`;
 }
 
 /** A self-contained page: header, coverage matrix (field × allowed/forbidden × verdict), then every case. */
@@ -102,9 +125,11 @@ export function renderHtml(report: RunReport): string {
 <h1>update-conformance: <span class="${verdict === 'non-conformant' ? 'fail' : verdict === 'incomplete' ? 'error' : 'pass'}">${verdict}</span></h1>
 <p>Run <code>${esc(report.runId)}</code> · ${esc(report.startedAt)} → ${esc(report.finishedAt)} · ${esc(report.tool.name)} ${esc(report.tool.version)}${report.interrupted ? ' · <strong class="error">interrupted: partial results</strong>' : ''}</p>
 <ul>${targets}</ul>
+<p>Legend: ✓ passed · ✗ failed · ! technical error · – skipped (with the reason in the case)</p>
 <p><span class="pass">${all.pass} passed</span> · <span class="fail">${all.fail} failed</span> · <span class="error">${all.error} errors</span> · <span class="skip">${all.skip} skipped</span> · ${all.total} cases · ${conflicts} with a document conflict</p>
 ${report.baselineProblems?.length ? `<h2>Baseline problems</h2><ul>${report.baselineProblems.map((e) => `<li class="fail">${esc(e)}</li>`).join('')}</ul>` : ''}
 ${report.runErrors.length ? `<h2>Run errors</h2><ul>${report.runErrors.map((e) => `<li class="error">${esc(e)}</li>`).join('')}</ul>` : ''}
+${failureIndex(results)}
 <h2>Coverage: field × verdict</h2>
 <table id="matrix"><tr><th>field</th><th>allowed updates</th><th>forbidden updates</th></tr>${matrix}</table>
 ${mvTable}

@@ -10,7 +10,6 @@ import { type CaseResult, explain } from '../engine/results.ts';
 import { bySuite, type RunReport, sortResults } from './model.ts';
 
 // XML 1.0 allows tab, LF, CR and everything from U+0020 except the surrogates and U+FFFE/U+FFFF.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: removing the control characters XML forbids is the point
 const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Escapes text for element content. */

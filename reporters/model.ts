@@ -15,7 +15,7 @@ export interface RunReport {
   runErrors: string[];
   /** Stale, expired or unmatched baseline entries (each fails the gate). */
   baselineProblems?: string[];
-  /** Set when the run was one shard of a case-level split (`--shard i/n`, cli/shard.ts); `merge` checks all n are there. */
+  /** Set when the run was one shard of a case-level split (`--shard i/n`, engine/cases/shard.ts); `merge` checks all n are there. */
   shard?: { index: number; total: number };
 }
 

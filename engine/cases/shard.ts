@@ -5,10 +5,10 @@
  * on the id only — not on the order of the cases, the selection or the machine — so every shard of a CI
  * matrix computes the same partition, and the shards together run each selected variant exactly once.
  *
- * Kept free of vitest and of the rest of the CLI: engine/suite.ts (the filter, in the vitest worker) and
+ * Kept free of vitest: engine/suite.ts (the filter, in the vitest worker) and
  * reporters/conformance.ts (which records the shard in results.json) import it as well.
  */
-import { ConfigError } from '../engine/errors.ts';
+import { ConfigError } from '../errors.ts';
 
 export interface Shard {
   /** 1-based. */

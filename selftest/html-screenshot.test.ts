@@ -1,0 +1,123 @@
+/**
+ * The HTML report in a real browser: a run with failing cases (a Kubernetes reference backend with the
+ * `accept-forbidden` fault, plus the embedded Nova backend) is rendered by headless Chromium — a screenshot
+ * (reports/report-screenshot.png, 1400×1000) and the DOM after load, which must hold the coverage matrix with
+ * rows and the failing case's details. Needs the Debian package `chromium` (/usr/bin/chromium, or CHROMIUM=path);
+ * without it the test is skipped with the reason. It installs nothing.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type K8sReference, startK8sReference } from '../backends/k8s-reference/index.ts';
+import type { CaseResult } from '../engine/results.ts';
+import { type CliOutcome, ROOT, readReport, reportDir, runMain } from './support/run-cli.ts';
+
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const HAVE_CHROMIUM = existsSync(CHROMIUM);
+if (!HAVE_CHROMIUM) {
+  console.warn(`html-screenshot: skipped — ${CHROMIUM} is missing (install the Debian package: apt-get install -y chromium)`);
+}
+
+const TOKEN = 'html-shot-k8s-token-0123456789';
+const SELECTION =
+  'k8s.pods.patch.metadata-*,k8s.pods.patch.active-deadline-increase,k8s.pods.patch.labels-add,nova.servers.update.rename,nova.servers.update.hostname-*';
+const SCREENSHOT = join(ROOT, 'reports', 'report-screenshot.png');
+
+let k8s: K8sReference;
+let dir: string;
+let run: CliOutcome;
+let profile: string;
+
+/** Headless Chromium with a throwaway profile; resolves with stdout, rejects after 90 s. */
+function chromium(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      CHROMIUM,
+      [
+        '--headless=new',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--no-first-run',
+        '--hide-scrollbars',
+        `--user-data-dir=${profile}`,
+        ...args,
+      ],
+      { timeout: 90_000, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' },
+      (err, stdout, stderr) => (err ? reject(new Error(`chromium failed: ${err.message}\n${stderr.slice(-2000)}`)) : resolve(stdout)),
+    );
+  });
+}
+
+/** Width and height from a PNG's IHDR chunk. */
+function pngSize(file: string): { width: number; height: number } {
+  const b = readFileSync(file);
+  expect(b.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+  return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
+}
+
+describe.skipIf(!HAVE_CHROMIUM)('report.html in headless Chromium', () => {
+  beforeAll(async () => {
+    profile = mkdtempSync(join(tmpdir(), 'uc-chromium-'));
+    k8s = await startK8sReference({ token: TOKEN, faults: ['accept-forbidden'] });
+    dir = reportDir('html-screenshot');
+    run = await runMain(['run', '--case', SELECTION, '--report-dir', dir], {
+      K8S_SERVER: k8s.url,
+      K8S_TOKEN: TOKEN,
+      CONFORMANCE_SUITES: 'k8s,nova',
+      CONFORMANCE_RUN_ID: 'htmlshot',
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await k8s?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  test('the run has a failing case to show', () => {
+    expect(run.code).toBe(1);
+    expect(readReport(dir).results.some((r) => r.verdict === 'fail')).toBe(true);
+  });
+
+  test('screenshot at 1400×1000 (reports/report-screenshot.png)', async () => {
+    mkdirSync(join(ROOT, 'reports'), { recursive: true });
+    rmSync(SCREENSHOT, { force: true });
+    await chromium([`--screenshot=${SCREENSHOT}`, '--window-size=1400,1000', pathToFileURL(join(dir, 'report.html')).href]);
+    expect(existsSync(SCREENSHOT)).toBe(true);
+    expect(pngSize(SCREENSHOT)).toEqual({ width: 1400, height: 1000 });
+    // A blank page compresses to a few KB; the report's tables and text do not.
+    expect(statSync(SCREENSHOT).size).toBeGreaterThan(30_000);
+  });
+
+  test('the DOM after load: the coverage matrix has rows, the failing case has its details', async () => {
+    const dom = await chromium(['--dump-dom', pathToFileURL(join(dir, 'report.html')).href]);
+    expect(dom).toMatch(/update-conformance: <span class="fail">non-conformant<\/span>/);
+    const matrix = /<table id="matrix">([\s\S]*?)<\/table>/.exec(dom)?.[1] ?? '';
+    const rows = matrix.match(/<tr>/g) ?? [];
+    const results = readReport(dir).results;
+    const fields = new Set(results.flatMap((r) => r.fields.map((f) => `${r.suite} ${f}`)));
+    expect(rows.length).toBe(fields.size + 1);
+    expect(matrix).toContain('k8s.pods.patch metadata.uid');
+    // The failing field's row shows its failures (3 variants of metadata-uid), in the same row.
+    expect(matrix).toMatch(/k8s\.pods\.patch metadata\.uid<\/td>(?:(?!<\/tr>).)*3✗/);
+    expect(dom).toContain('<table id="microversions">');
+
+    const failing = results.find((r) => r.verdict === 'fail' && r.id.startsWith('k8s.pods.patch.metadata-uid')) as CaseResult;
+    expect(failing).toBeDefined();
+    const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+    const start = dom.indexOf(`<details id="${esc(failing.id)}"`);
+    expect(start).toBeGreaterThan(-1);
+    const section = dom.slice(start, dom.indexOf('</details>', start));
+    expect(section).toMatch(/^<details id="[^"]+" open="">/); // failures are open
+    expect(section).toContain('<span class="badge b-fail">fail</span>');
+    expect(section).toContain('[status-code] Unexpected HTTP status: expected 422, received 200');
+    for (const f of failing.failures) expect(section).toContain(`<td>${esc(f.title)}</td>`);
+    expect(section).toContain(failing.source[0] ? esc(failing.source[0]) : 'Source');
+    expect(section).toContain('Evidence (secrets redacted)');
+    expect(section).toContain('Bearer ***');
+    expect(dom).not.toContain(TOKEN);
+  });
+});
