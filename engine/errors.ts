@@ -2,10 +2,15 @@
  * Tool errors: the harness could not do its job (bad configuration, unreachable target, garbage answer).
  * They are kept apart from conformance failures, which are `CheckFailure` records, never thrown errors.
  */
+import { redactText } from './config/secrets.ts';
 
 export class ConformanceToolError extends Error {
   readonly code: string = 'CONF_ERR';
   override readonly name: string = 'ConformanceToolError';
+  /** The message never carries a secret the run loaded (it may quote a response that echoes one). */
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message === undefined ? message : redactText(message), options);
+  }
 }
 
 /** A setting is missing, malformed or contradictory. Exit code 2, before any request. */

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { CaseVariant, ConformanceCase } from './cases/types.ts';
 import { CHECKS, type CheckContext, type CheckFailure, type CheckId, diffOf, type TargetTraits } from './checks/index.ts';
+import { redactText } from './config/secrets.ts';
 import { describeError, GarbageResponseError } from './errors.ts';
 import type { Exchange } from './http/exchange.ts';
 import { type Evidence, type EvidenceRole, toEvidence } from './http/redact.ts';
@@ -135,14 +136,14 @@ export async function runCase<C extends ConformanceCase>(
       durationMs: 0,
     };
   } catch (err) {
-    result = { ...base, verdict: 'error', reason: describeError(err), failures: [], checks: [], evidence: [], requests: 0, durationMs: 0 };
+    result = { ...base, verdict: 'error', reason: redactText(describeError(err)), failures: [], checks: [], evidence: [], requests: 0, durationMs: 0 };
   }
   if (handle) {
     try {
       const leaks = await handle.release();
       if (leaks.length) result.leaks = leaks;
     } catch (err) {
-      result.leaks = [`release failed: ${describeError(err)}`];
+      result.leaks = [`release failed: ${redactText(describeError(err))}`];
     }
   }
   const all: [EvidenceRole, Exchange][] = [...(handle?.setupExchanges ?? []).map((ex) => ['setup', ex] as [EvidenceRole, Exchange]), ...exchanges];

@@ -6,7 +6,7 @@
 
 import { isObject } from './patch.ts';
 import type { Obj } from './pod-store.ts';
-import { createPod, deletePod, deletePodCollection, type Env, getPod, listPods, mediaType, patchPod, type Reply, replacePod } from './pods.ts';
+import { createPod, deletePod, deletePodCollection, type Env, getPod, listPods, mediaType, parseSelector, patchPod, type Reply, replacePod } from './pods.ts';
 import { alreadyExists, badRequest, fe, invalid, methodNotAllowed, notFound, routeNotFound, unsupportedMediaType } from './status.ts';
 import { dns1123Label, validateAnnotations, validateLabels } from './validation.ts';
 
@@ -68,10 +68,16 @@ function namespaceCreate(env: Env, req: Request): Reply {
 
 export function route(env: Env, req: Request): RouteReply {
   const { method, path } = req;
-  const segs = path
-    .split('/')
-    .filter((s) => s !== '')
-    .map(decodeURIComponent);
+  let segs: string[];
+  try {
+    segs = path
+      .split('/')
+      .filter((s) => s !== '')
+      .map(decodeURIComponent);
+  } catch {
+    // Go's net/http refuses a request target with an invalid escape (%zz) before any handler: plain 400.
+    return { status: 400, text: '400 Bad Request' };
+  }
   const p = `/${segs.join('/')}`;
   if (p === '/healthz' || p === '/livez' || p === '/readyz') {
     allow(['GET', 'HEAD'], method);
@@ -127,10 +133,14 @@ export function route(env: Env, req: Request): RouteReply {
   if (rest.length === 1) {
     allow(['GET', 'POST'], method);
     if (method === 'POST') return namespaceCreate(env, req);
-    const items = [...env.store.namespaces.values()].map((n) => {
-      const { kind: _k, apiVersion: _a, ...r } = n;
-      return r;
-    });
+    // labelSelector as for pods: a sweep relies on it to find only its own run's namespaces.
+    const match = parseSelector(req.query.get('labelSelector'));
+    const items = [...env.store.namespaces.values()]
+      .filter((n) => match(((n.metadata as Obj)?.labels ?? {}) as Record<string, string>))
+      .map((n) => {
+        const { kind: _k, apiVersion: _a, ...r } = n;
+        return r;
+      });
     return { status: 200, body: { kind: 'NamespaceList', apiVersion: 'v1', metadata: { resourceVersion: env.store.currentRV() }, items } };
   }
   const ns = rest[1] ?? '';

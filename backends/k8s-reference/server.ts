@@ -119,7 +119,16 @@ function send(res: ServerResponse, code: number, body: unknown, pretty: boolean,
 
 export function createK8sServer(state: ServerState): Server {
   const handle = async (req: IncomingMessage, res: ServerResponse, port: number): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    // The request target is a path: resolved against a base, "//" or "//x/…" would read as a host (and throw).
+    const target = req.url ?? '/';
+    let url: URL;
+    try {
+      url = new URL(target.startsWith('/') ? `http://127.0.0.1${target}` : target);
+    } catch {
+      res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' });
+      res.end('400 Bad Request');
+      return;
+    }
     const pretty = url.searchParams.get('pretty') === 'true';
     try {
       if (state.token !== undefined) {

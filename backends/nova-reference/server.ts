@@ -108,7 +108,18 @@ export async function startServer(opts: StartOptions): Promise<Running> {
   const deps: ComputeDeps = { store, keystone, faults: () => faults, maxMicroversion: opts.maxMicroversion };
 
   const route = (req: IncomingMessage, body: Buffer): Reply => {
-    const url = new URL(req.url ?? '/', 'http://placeholder');
+    // The request target is a path: resolved against a base, "//" or "//x/…" would read as a host (and throw).
+    const target = req.url ?? '/';
+    let url: URL;
+    try {
+      url = new URL(target.startsWith('/') ? `http://placeholder${target}` : target);
+    } catch {
+      return {
+        status: 400,
+        headers: { 'Content-Type': 'text/plain; charset=UTF-8' },
+        text: '400 Bad Request\n\nThe server could not comply with the request since it is either malformed or otherwise incorrect.\n\n   ',
+      };
+    }
     const path = url.pathname.replace(/\/{2,}/g, '/');
     const method = (req.method ?? 'GET').toUpperCase();
     const info: RequestInfo = { method, path, query: url.searchParams, headers: req.headers, body, origin };

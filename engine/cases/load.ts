@@ -20,10 +20,20 @@ function caseSchema(): { schemas: SchemaRegistry; id: string } {
   return { schemas: registry, id };
 }
 
+/**
+ * Parsed and validated case files by path, with the text they came from. Parsing YAML costs 75–200 ms per file
+ * and a run loads each file more than once per process (selection checks, suites); a hit needs the very same
+ * text, and every caller gets its own copy, as if the file had been parsed again.
+ */
+const loaded = new Map<string, { text: string; doc: CaseFile }>();
+
 /** Loads and validates a case file (`fixtures/<relative>`); a malformed file is a defect, so this throws. */
 export function loadCaseFile<C extends ConformanceCase>(relative: string): CaseFile<C> {
   const path = join(FIXTURES_DIR, relative);
-  const doc = parseYaml(readFileSync(path, 'utf8')) as CaseFile<C>;
+  const text = readFileSync(path, 'utf8');
+  const hit = loaded.get(path);
+  if (hit?.text === text) return structuredClone(hit.doc) as CaseFile<C>;
+  const doc = parseYaml(text) as CaseFile<C>;
   const { schemas, id } = caseSchema();
   const violations = schemas.validate(id, doc);
   if (violations.length > 0) {
@@ -38,5 +48,6 @@ export function loadCaseFile<C extends ConformanceCase>(relative: string): CaseF
     if (seen.has(c.id)) throw new Error(`${relative}: duplicate case id ${c.id}`);
     seen.add(c.id);
   }
+  loaded.set(path, { text, doc: structuredClone(doc) });
   return doc;
 }

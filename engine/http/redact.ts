@@ -56,5 +56,7 @@ export function toEvidence(ex: Exchange, role?: EvidenceRole): Evidence {
  * the JSON is itself quoted inside a string (an echo in an error message).
  */
 function redactPasswords(body: string): string {
+  // Both patterns need the word: skip the two regex scans of every evidence body that has none.
+  if (!body.includes('password')) return body;
   return body.replace(/("password"\s*:\s*)"(?:[^"\\]|\\.)*"/g, '$1"***"').replace(/(\\"password\\"\s*:\s*)\\"(?:[^"\\]|\\[^"])*\\"/g, '$1\\"***\\"');
 }

@@ -118,7 +118,10 @@ export function spawnCli(args: string[], env: Record<string, string>, timeoutMs:
             res();
           },
         });
-        void exited.then(() => rej(new Error(`the CLI exited before stdout matched ${re}:\n${stdout.slice(-2000)}\n${stderr.slice(-2000)}`)), () => {});
+        void exited.then(
+          () => rej(new Error(`the CLI exited before stdout matched ${re}:\n${stdout.slice(-2000)}\n${stderr.slice(-2000)}`)),
+          () => {},
+        );
       });
     },
   };

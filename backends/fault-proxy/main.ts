@@ -1,0 +1,63 @@
+/**
+ * Standalone fault proxy: `tsx backends/fault-proxy/main.ts --upstream http://127.0.0.1:PORT [--fault latency:200]
+ * [--methods PATCH,PUT] [--path REGEX] [--every N] [--max-requests N] [--lifetime-ms N] [--port N]`.
+ * Prints `FAULT_PROXY_URL=…` and serves until SIGINT/SIGTERM, the request limit or the lifetime.
+ * Faults: none, latency:MS, reset[:after], status:CODE[:retry=S][:json|:html], truncate[:cut|:full],
+ * non-json[:STATUS], html[:STATUS], stall[:MS], close-mid-body, echo-auth[:STATUS].
+ */
+import { parseArgs } from 'node:util';
+import { describeFault, parseFault, startFaultProxy } from './index.ts';
+
+const { values } = parseArgs({
+  options: {
+    upstream: { type: 'string' },
+    fault: { type: 'string', default: 'none' },
+    methods: { type: 'string' },
+    path: { type: 'string' },
+    every: { type: 'string' },
+    'max-requests': { type: 'string' },
+    'lifetime-ms': { type: 'string' },
+    port: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+
+const int = (v: string | undefined, name: string): number | undefined => {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v)) throw new Error(`--${name} "${v}" is not a whole number`);
+  return Number(v);
+};
+
+async function main(): Promise<void> {
+  if (values.help || !values.upstream) {
+    process.stdout.write('usage: fault-proxy --upstream http://127.0.0.1:PORT [--fault NAME[:ARGS]] [--methods PATCH,PUT] [--path REGEX] [--every N]\n');
+    process.exitCode = values.help ? 0 : 2;
+    return;
+  }
+  const fault = parseFault(values.fault ?? 'none');
+  const proxy = await startFaultProxy({
+    upstream: values.upstream,
+    fault,
+    match: {
+      methods: values.methods?.split(',').map((m) => m.trim()),
+      path: values.path === undefined ? undefined : new RegExp(values.path),
+      every: int(values.every, 'every'),
+    },
+    maxRequests: int(values['max-requests'], 'max-requests'),
+    lifetimeMs: int(values['lifetime-ms'], 'lifetime-ms'),
+    port: int(values.port, 'port'),
+  });
+  process.stdout.write(`FAULT_PROXY_URL=${proxy.url}\n`);
+  process.stderr.write(`fault-proxy: ${describeFault(fault)} → ${values.upstream}\n`);
+  const stop = () => void proxy.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  const reason = await proxy.stopped;
+  process.stderr.write(`fault-proxy: stopped: ${reason} (${proxy.requests} requests, ${proxy.faulted} faulted)\n`);
+}
+
+main().catch((err: unknown) => {
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`${message.startsWith('fault-proxy:') ? message : `fault-proxy: ${message}`}\n`);
+  process.exit(2);
+});
