@@ -14,6 +14,9 @@ export function unreachable(urlVariable: string, caVariable: string, url: string
   const cause = err instanceof TransportError ? (err.cause as (Error & { code?: string }) | undefined) : undefined;
   const code = cause?.code ?? '';
   const detail = cause ? `${code || cause.name}: ${cause.message}` : String(err);
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    return new ConfigError(urlVariable, `the certificate of ${url} is not issued for that host name (${detail})`, 'use the host name the certificate names');
+  }
   if (TLS_CODES.test(code) || /certificate/i.test(cause?.message ?? '')) {
     return new ConfigError(caVariable, `the certificate of ${url} is not trusted (${detail})`, `set ${caVariable} to the CA that signed it`);
   }

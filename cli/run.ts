@@ -1,16 +1,17 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { createVitest } from 'vitest/node';
 import { applyBaseline, loadBaseline, writeBaseline } from '../engine/baseline.ts';
 import { casesOf, knownTags } from '../engine/cases/catalog.ts';
 import { checkSelection, isCaseSelected } from '../engine/cases/select.ts';
 import { type Config, loadConfig, loadEnv, type SuiteName } from '../engine/config/index.ts';
+import { redactText } from '../engine/config/secrets.ts';
 import { describeError } from '../engine/errors.ts';
 import { sweepK8s } from '../engine/targets/k8s/sweep.ts';
 import { undoNovaRun } from '../engine/targets/nova/sweep.ts';
 import ConformanceReporter from '../reporters/conformance.ts';
 import { countVerdicts, type RunReport } from '../reporters/model.ts';
-import { REPORT_FILES, writeReports } from '../reporters/write.ts';
+import { writeReports } from '../reporters/write.ts';
 import { startEmbedded } from './embedded.ts';
 import { EXIT } from './exit-codes.ts';
 import { preflightK8s, preflightNova } from './preflight.ts';
@@ -124,11 +125,13 @@ async function runSuites(config: Config, suites: SuiteName[], opts: RunOptions, 
     if (startError) final.runErrors.push(`the suites could not run: ${describeError(startError)}`);
     await sweepAfterRun(config, final, log);
     judgeByBaseline(config, final, log);
-    const written = writeReports(final, reportDir);
+    let written = writeReports(final, reportDir);
     const leakedSecrets = scanForSecrets(reportDir);
     if (leakedSecrets.length) {
-      final.runErrors.push(`secret values found in: ${leakedSecrets.join(', ')}`);
+      // Say so in the reports too, and write them again with every known secret value replaced.
       log(`ERROR: a secret value the run loaded appears in ${leakedSecrets.join(', ')}`);
+      final.runErrors.push(`secret values found in: ${leakedSecrets.join(', ')} (the reports were rewritten with the values redacted)`);
+      written = writeReports(JSON.parse(redactText(JSON.stringify(final))) as RunReport, reportDir);
     }
     log(`Reports: ${written.join(', ')}`);
     return exitCodeFor(final);

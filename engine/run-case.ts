@@ -136,7 +136,16 @@ export async function runCase<C extends ConformanceCase>(
       durationMs: 0,
     };
   } catch (err) {
-    result = { ...base, verdict: 'error', reason: redactText(describeError(err)), failures: [], checks: [], evidence: [], requests: 0, durationMs: 0 };
+    result = {
+      ...base,
+      verdict: 'error',
+      reason: redactText(describeError(err)).replace(/\s+/g, ' '),
+      failures: [],
+      checks: [],
+      evidence: [],
+      requests: 0,
+      durationMs: 0,
+    };
   }
   if (handle) {
     try {

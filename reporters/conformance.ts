@@ -20,7 +20,11 @@ export interface ConformanceReporterOptions {
 
 /** A case whose test failed before it could record a result (suite setup failed, worker crashed). */
 function resultFromTest(test: TestCase): CaseResult {
-  const errors = test.result().errors ?? [];
+  const errors = [...(test.result().errors ?? [])];
+  // A suite whose target could not be opened skips its tests: they did not run, which is an error, not a skip.
+  for (let p: TestCase['parent'] | undefined = test.parent; p && errors.length === 0; p = p.type === 'suite' ? p.parent : undefined) {
+    errors.push(...p.errors());
+  }
   const message = errors.map((e) => e.message).join('; ') || 'the test did not record a result';
   return {
     id: test.name,
@@ -31,7 +35,7 @@ function resultFromTest(test: TestCase): CaseResult {
     fields: [],
     tags: [],
     source: [],
-    verdict: test.result().state === 'skipped' ? 'skip' : 'error',
+    verdict: test.result().state === 'skipped' && errors.length === 0 ? 'skip' : 'error',
     reason: message.split('\n')[0],
     failures: [],
     checks: [],

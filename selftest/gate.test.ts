@@ -32,7 +32,7 @@ describe('selection, baseline and exit codes', () => {
   beforeAll(async () => {
     faithful = await startK8sReference({ token: TOKEN });
     broken = await startK8sReference({ token: TOKEN, faults: ['wrong-reason'] });
-    const run = await runMain(['run', '--case', CASES], env(broken));
+    await runMain(['run', '--case', CASES], env(broken));
     failing = readReport(join(process.cwd(), 'reports', 'selftest', 'gate'))
       .results.filter((r) => r.verdict === 'fail')
       .map((r) => r.id);

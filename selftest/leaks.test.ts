@@ -4,7 +4,7 @@
  * namespace with its label, every seeded server back as it was, no server left that the run created.
  * (Each fault-matrix scenario asserts the same: selftest/fault-matrix.test.ts.)
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type FaultProxy, startFaultProxy } from '../backends/fault-proxy/index.ts';
@@ -203,8 +203,53 @@ describe('cleanup removes leftovers of earlier runs, and only those', () => {
     const again = await runMain(['cleanup', '--dry-run'], env());
     expect(again.out.filter((l) => l.startsWith('would delete'))).toEqual([]);
   });
+});
 
-  test.todo(
-    'cleanup removes Nova servers named uc-<run>-… created by an earlier run and applies leftover restore plans (cli/cleanup.ts handles Kubernetes only)',
-  );
+describe('cleanup of Nova leftovers', () => {
+  let nova2: NovaReference;
+  beforeAll(async () => {
+    nova2 = await startNovaReference({});
+  });
+  afterAll(async () => {
+    await nova2.close();
+  });
+
+  test('applies a leftover restore plan and deletes servers named like a run created them, nothing else', async () => {
+    const u = nova2.users.memberA;
+    const headers = { 'x-auth-token': u.token, 'content-type': 'application/json', 'openstack-api-version': 'compute 2.37' };
+    const create = async (name: string) => {
+      const res = await fetch(`${nova2.url}/servers`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ server: { name, imageRef: 'i', flavorRef: '1', networks: 'none' } }),
+      });
+      expect(res.status).toBe(202);
+      return ((await res.json()) as { server: { id: string } }).server.id;
+    };
+    const leftover = await create('uc-old1a2b-server-0');
+    const keep = await create('uc-but-not-ours');
+    const seeded = nova2.serverIds.a[0] ?? '';
+    const rename = await fetch(`${nova2.url}/servers/${seeded}`, {
+      method: 'PUT',
+      headers,
+      body: JSON.stringify({ server: { name: 'renamed-by-an-interrupted-run' } }),
+    });
+    expect(rename.status).toBe(200);
+    const dir = reportDir('leaks/nova-cleanup');
+    mkdirSync(join(dir, '.restore'), { recursive: true });
+    writeFileSync(
+      join(dir, '.restore', 'nova-old9z8y.json'),
+      JSON.stringify({ runId: 'old9z8y', microversion: '2.1', servers: [{ id: seeded, fields: { name: 'seed-name-back' } }], created: [] }),
+    );
+    const env = { OS_AUTH_TYPE: 'none', OS_TOKEN: u.token, OS_COMPUTE_ENDPOINT_OVERRIDE: nova2.url, NOVA_SERVER_IDS: seeded, CONFORMANCE_REPORT_DIR: dir };
+    const dry = await runMain(['cleanup', '--dry-run'], env);
+    expect(dry.out.filter((l) => l.startsWith('would undo'))).toHaveLength(2);
+    const run = await runMain(['cleanup'], env);
+    expect(run.code, run.out.join('\n')).toBe(0);
+    const show = async (id: string) => fetch(`${nova2.url}/servers/${id}`, { headers });
+    expect((await show(leftover)).status).toBe(404);
+    expect((await show(keep)).status).toBe(200);
+    expect(((await (await show(seeded)).json()) as { server: { name: string } }).server.name).toBe('seed-name-back');
+    expect(existsSync(join(dir, '.restore', 'nova-old9z8y.json'))).toBe(false);
+  });
 });

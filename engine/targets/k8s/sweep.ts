@@ -1,5 +1,5 @@
 import type { K8sTargetConfig } from '../../config/k8s.ts';
-import { RUN_LABEL } from '../../lifecycle/labels.ts';
+import { RUN_LABEL, runPrefix } from '../../lifecycle/labels.ts';
 import { K8sClient } from './client.ts';
 
 type Obj = Record<string, unknown>;
@@ -11,9 +11,20 @@ export interface SweepResult {
   failed: string[];
 }
 
-function names(body: unknown): string[] {
+/**
+ * Names of listed objects that are really the run's: the run label (with the run id, when given) and the
+ * `uc-<run id>-` prefix are checked here too, not only trusted to the server's label selector.
+ */
+function names(body: unknown, runId: string | undefined): string[] {
   const items = ((body as Obj)?.items ?? []) as Obj[];
-  return items.map((i) => String((i.metadata as Obj)?.name ?? '')).filter((n) => n.startsWith('uc-'));
+  const prefix = runId ? runPrefix(runId) : 'uc-';
+  return items
+    .filter((i) => {
+      const label = ((i.metadata as Obj)?.labels as Obj | undefined)?.[RUN_LABEL];
+      return typeof label === 'string' && (runId === undefined || label === runId);
+    })
+    .map((i) => String((i.metadata as Obj)?.name ?? ''))
+    .filter((n) => n.startsWith(prefix));
 }
 
 /**
@@ -28,10 +39,10 @@ export async function sweepK8s(config: K8sTargetConfig, timeoutMs: number, runId
     const namespaces: { name: string; owned: boolean }[] = [];
     if (config.namespace) namespaces.push({ name: config.namespace, owned: false });
     const nsList = await client.send('GET', '/api/v1/namespaces', { query: { labelSelector: selector } });
-    for (const n of names(nsList.response.json)) namespaces.push({ name: n, owned: true });
+    for (const n of names(nsList.response.json, runId)) namespaces.push({ name: n, owned: true });
     for (const ns of namespaces) {
       const pods = await client.listPods(ns.name, selector);
-      for (const pod of names(pods.response.json)) {
+      for (const pod of names(pods.response.json, runId)) {
         result.found.push(`pod ${ns.name}/${pod}`);
         if (dryRun) continue;
         const ex = await client.deletePod(ns.name, pod);
