@@ -3,6 +3,7 @@
  * They are kept apart from conformance failures, which are `CheckFailure` records, never thrown errors.
  */
 import { redactText } from './config/secrets.ts';
+import type { Exchange } from './http/exchange.ts';
 
 export class ConformanceToolError extends Error {
   readonly code: string = 'CONF_ERR';
@@ -30,9 +31,12 @@ export class TransportError extends ConformanceToolError {
   override readonly code = 'CONF_ERR_TRANSPORT';
   override readonly name = 'TransportError';
   override readonly cause?: unknown;
-  constructor(message: string, cause?: unknown) {
+  /** The request that got no (complete) answer, kept as evidence. */
+  readonly request?: Exchange['request'];
+  constructor(message: string, cause?: unknown, request?: Exchange['request']) {
     super(message);
     this.cause = cause;
+    this.request = request;
   }
 }
 
@@ -46,6 +50,12 @@ export class GarbageResponseError extends ConformanceToolError {
 export class SetupError extends ConformanceToolError {
   override readonly code = 'CONF_ERR_SETUP';
   override readonly name = 'SetupError';
+  /** The exchanges made before the setup failed, kept as evidence. */
+  readonly exchanges: Exchange[];
+  constructor(message: string, exchanges: Exchange[] = []) {
+    super(message.replace(/\s+/g, ' '));
+    this.exchanges = exchanges;
+  }
 }
 
 /** Authentication against the target failed (wrong credentials, not an identity endpoint). */

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { CaseVariant, ConformanceCase } from './cases/types.ts';
 import { CHECKS, type CheckContext, type CheckFailure, type CheckId, diffOf, type TargetTraits } from './checks/index.ts';
 import { redactText } from './config/secrets.ts';
-import { describeError, GarbageResponseError } from './errors.ts';
+import { describeError, GarbageResponseError, SetupError, TransportError } from './errors.ts';
 import type { Exchange } from './http/exchange.ts';
 import { type Evidence, type EvidenceRole, toEvidence } from './http/redact.ts';
 import type { CaseResult } from './results.ts';
@@ -83,6 +83,13 @@ function technicalProblem(ex: Exchange, expected: number[], notJson = false): st
   return undefined;
 }
 
+/** Evidence of a request that got no complete answer (reset, timeout, closed mid-body). */
+function unanswered(err: TransportError): Exchange {
+  const cause = err.cause as (Error & { code?: string }) | undefined;
+  const why = cause ? `${cause.code ?? cause.name}: ${cause.message}` : err.message;
+  return { request: err.request as Exchange['request'], response: { status: 0, headers: {}, text: `(no complete response: ${why})` }, elapsedMs: 0 };
+}
+
 /**
  * Runs one case variant: prepare, GET before, update, GET after, every check, release. Never throws:
  * conformance problems become `fail`, harness problems `error`.
@@ -102,10 +109,13 @@ export async function runCase<C extends ConformanceCase>(
   let handle: SubjectHandle | undefined;
   let update: Exchange | undefined;
   let result: CaseResult;
+  let failure: unknown;
+  let phase: EvidenceRole = 'setup';
   try {
     handle = await adapter.prepare(v);
     const h = handle;
     const track = async (role: EvidenceRole, p: Promise<Exchange>) => {
+      phase = role;
       const ex = await p;
       exchanges.push([role, ex]);
       return ex;
@@ -136,6 +146,7 @@ export async function runCase<C extends ConformanceCase>(
       durationMs: 0,
     };
   } catch (err) {
+    failure = err;
     result = {
       ...base,
       verdict: 'error',
@@ -155,7 +166,9 @@ export async function runCase<C extends ConformanceCase>(
       result.leaks = [`release failed: ${redactText(describeError(err))}`];
     }
   }
-  const all: [EvidenceRole, Exchange][] = [...(handle?.setupExchanges ?? []).map((ex) => ['setup', ex] as [EvidenceRole, Exchange]), ...exchanges];
+  const setup = handle?.setupExchanges ?? (failure instanceof SetupError ? failure.exchanges : []);
+  const all: [EvidenceRole, Exchange][] = [...setup.map((ex) => ['setup', ex] as [EvidenceRole, Exchange]), ...exchanges];
+  if (failure instanceof TransportError && failure.request) all.push([phase, unanswered(failure)]);
   const keep = result.verdict === 'pass' && !options.fullEvidence ? all.filter(([role]) => role === 'update') : all;
   result.evidence = keep.map(([role, ex]) => toEvidence(ex, role)) satisfies Evidence[];
   result.requests = all.length;

@@ -93,7 +93,7 @@ export class HttpClient {
       parseJson(exchange, truncated);
       return exchange;
     } catch (err) {
-      throw new TransportError(`${req.method} ${stripQuery(req.url)} failed`, err);
+      throw new TransportError(`${req.method} ${stripQuery(req.url)} failed`, err, { method: req.method, url: req.url, headers, body: req.body });
     }
   }
 

@@ -108,20 +108,27 @@ export function podsPatchAdapter(t: PodsPatchTarget): TargetAdapter<PodCase> {
       const created = await t.client.createPod(t.namespace, pod);
       setupExchanges.push(created);
       if (created.response.status !== 201 && created.response.status !== 200) {
-        throw new SetupError(`creating pod ${name} answered ${created.response.status}: ${created.response.text.slice(0, 200)}`);
+        throw new SetupError(`creating pod ${name} answered ${created.response.status}: ${created.response.text.slice(0, 200)}`, setupExchanges);
       }
       const rvOf = (ex: Exchange) => String(((ex.response.json as Obj)?.metadata as Obj)?.resourceVersion ?? '');
       let rv = rvOf(created);
       let staleRv = rv;
-      for (const patch of c.setup?.mergePatches ?? []) {
-        const ex = await t.client.send('PATCH', t.client.podPath(t.namespace, name), {
-          body: JSON.stringify(patch),
-          contentType: PATCH_CONTENT_TYPES['merge-patch'],
-        });
-        setupExchanges.push(ex);
-        if (ex.response.status !== 200) throw new SetupError(`setup patch of ${name} answered ${ex.response.status}: ${ex.response.text.slice(0, 200)}`);
-        staleRv = rv;
-        rv = rvOf(ex);
+      try {
+        for (const patch of c.setup?.mergePatches ?? []) {
+          const ex = await t.client.send('PATCH', t.client.podPath(t.namespace, name), {
+            body: JSON.stringify(patch),
+            contentType: PATCH_CONTENT_TYPES['merge-patch'],
+          });
+          setupExchanges.push(ex);
+          if (ex.response.status !== 200)
+            throw new SetupError(`setup patch of ${name} answered ${ex.response.status}: ${ex.response.text.slice(0, 200)}`, setupExchanges);
+          staleRv = rv;
+          rv = rvOf(ex);
+        }
+      } catch (err) {
+        // The pod exists: delete it now rather than leave it to the end-of-run sweep.
+        await t.client.deletePod(t.namespace, name).catch(() => undefined);
+        throw err;
       }
       const vars = { resourceVersion: rv, staleResourceVersion: staleRv, podName: name, namespace: t.namespace, runId: t.runId };
       const req = c.request;

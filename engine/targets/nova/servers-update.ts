@@ -106,7 +106,8 @@ export function serversUpdateAdapter(s: NovaSession, schemaTable: SchemaEntry[])
         if (c.setup?.server && serverId) {
           const ex = await s.client.updateServer(serverId, c.setup.server, mv);
           setupExchanges.push(ex);
-          if (ex.response.status !== 200) throw new SetupError(`setup update of ${serverId} answered ${ex.response.status}: ${ex.response.text.slice(0, 200)}`);
+          if (ex.response.status !== 200)
+            throw new SetupError(`setup update of ${serverId} answered ${ex.response.status}: ${ex.response.text.slice(0, 200)}`, setupExchanges);
         }
       } catch (err) {
         await release();

@@ -1,0 +1,199 @@
+/**
+ * Property-based case generation: seeded, reproducible streams of ordinary ConformanceCase objects (valid against
+ * fixtures/case.schema.json) that run through the normal runCase path, and fast-check shrinking of a failure to
+ * its minimal input.
+ *
+ * Reproducibility: case `index` of a family depends only on (seed, family, index). Values are drawn in chunks of
+ * CHUNK with fast-check's own size/bias schedule (fc.sample), the chunk seeded from (seed, family, chunk number), so a
+ * stream never holds more than one chunk per family (memory stays flat for any count) and any single case can be
+ * rebuilt on its own.
+ */
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { FIXTURES_DIR } from '../cases/load.ts';
+import type { CaseVariant, ConformanceCase } from '../cases/types.ts';
+import type { CaseResult } from '../results.ts';
+import { SchemaRegistry } from '../schemas.ts';
+import { type PodCase, podVariants } from '../targets/k8s/pods-patch.ts';
+import type { MicroversionRange } from '../targets/nova/microversions.ts';
+import { type ServerCase, serverVariants } from '../targets/nova/servers-update.ts';
+import { FAMILIES, type Family, familyByName, type GeneratedSuite, type GenOrigin, ID_PREFIX } from './families.ts';
+
+export { FAMILIES, type Family, familyByName, type GeneratedSuite } from './families.ts';
+
+const CHUNK = 256;
+
+/** The seed documents the suites check (as in the case files). */
+const DOCUMENT: Record<GeneratedSuite, { suite: string; document: string }> = {
+  k8s: { suite: 'k8s.pods.patch', document: 'shared/seeds/000_8121ab430c0c604e.txt' },
+  nova: { suite: 'nova.servers.update', document: 'shared/seeds/004_bf554c4f5f4b9a7c.txt' },
+};
+
+/** FNV-1a over the text, as a non-negative 31-bit integer seed. */
+function mixSeed(...parts: (string | number)[]): number {
+  let h = 0x811c9dc5;
+  for (const ch of parts.join(':')) {
+    h ^= ch.charCodeAt(0);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 1;
+}
+
+/** The generated input of one family at (seed, index). */
+function inputsOf(family: Family): (seed: number, index: number) => unknown {
+  let cached: { key: string; values: unknown[] } | undefined;
+  const arb = family.arbitrary();
+  return (seed, index) => {
+    const chunk = Math.floor(index / CHUNK);
+    const key = `${seed}:${chunk}`;
+    if (cached?.key !== key) cached = { key, values: fc.sample(arb, { seed: mixSeed(seed, family.suite, family.name, chunk), numRuns: CHUNK }) };
+    return cached.values[index % CHUNK];
+  };
+}
+
+function caseId(family: Family, n: number | string): string {
+  return `${ID_PREFIX[family.suite]}.gen-${family.name}-${n}`;
+}
+
+export interface GenerateOptions {
+  /** All families of this suite, cycled (case i is family i mod F)… */
+  suite?: GeneratedSuite;
+  /** …or only these (`label-value`, `k8s.label-value`…), cycled in the order given. */
+  families?: string[];
+  seed: number;
+  count: number;
+  /** First case number (default 0): `start`…`start+count-1`. */
+  start?: number;
+}
+
+function familiesFor(opts: GenerateOptions): Family[] {
+  if (opts.families?.length) return opts.families.map(familyByName);
+  if (opts.suite) return [...FAMILIES[opts.suite]];
+  throw new Error('generate: give a suite or families');
+}
+
+/**
+ * Case `i` of the stream: family `i mod F`, that family's input number `floor(i / F)`. Ids are
+ * `<suite prefix>.gen-<family>-<i>`; the source names family, seed and index.
+ */
+export function* generateCases(opts: GenerateOptions): Generator<ConformanceCase> {
+  const families = familiesFor(opts);
+  const inputs = families.map(inputsOf);
+  const start = opts.start ?? 0;
+  for (let i = start; i < start + opts.count; i++) {
+    const f = i % families.length;
+    const family = families[f] as Family;
+    const k = Math.floor(i / families.length);
+    const input = (inputs[f] as (seed: number, index: number) => unknown)(opts.seed, k);
+    yield family.build(input, { id: caseId(family, i), seed: opts.seed, index: k });
+  }
+}
+
+/** The whole stream as an array (small counts: self-tests, listings). */
+export function generateCaseList(opts: GenerateOptions): ConformanceCase[] {
+  return [...generateCases(opts)];
+}
+
+/**
+ * The one variant of a generated case: k8s cases give a single patch type, Nova cases pin one microversion
+ * (`unsupported`, i.e. skipped, when it lies outside `novaRange`, by default the reference backend's 2.1–2.93).
+ */
+export function generatedVariant(c: ConformanceCase, novaRange: MicroversionRange = { min: '2.1', max: '2.93' }): CaseVariant {
+  const v = c.id.startsWith(ID_PREFIX.k8s) ? podVariants([c as PodCase]) : serverVariants([c as ServerCase], novaRange);
+  if (v.length !== 1) throw new Error(`generated case ${c.id} expands to ${v.length} variants`);
+  return v[0] as CaseVariant;
+}
+
+let caseSchema: { registry: SchemaRegistry; id: string } | undefined;
+
+/** Schema violations of generated cases, as `<case id> <pointer>: <message>` (empty when all are valid). */
+export function validateGenerated(suite: GeneratedSuite, cases: ConformanceCase[]): string[] {
+  if (!caseSchema) {
+    const registry = new SchemaRegistry();
+    caseSchema = { registry, id: registry.addFile(join(FIXTURES_DIR, 'case.schema.json')) };
+  }
+  const doc = { ...DOCUMENT[suite], cases };
+  const out = caseSchema.registry.validate(caseSchema.id, doc).map((v) => {
+    const m = /^\/cases\/(\d+)(.*)$/.exec(v.pointer);
+    const c = m ? cases[Number(m[1])] : undefined;
+    return `${c?.id ?? '(file)'} ${m?.[2] || v.pointer}: ${v.message}`;
+  });
+  const seen = new Set<string>();
+  for (const c of cases) {
+    if (seen.has(c.id)) out.push(`${c.id}: duplicate id`);
+    seen.add(c.id);
+  }
+  return out;
+}
+
+/** Runs one case against a target (the caller expands it into its variant and calls runCase). */
+export type CaseRunner = (c: ConformanceCase) => Promise<CaseResult>;
+
+export interface ShrinkOptions {
+  /** Inputs to try before giving up (default 100). */
+  numRuns?: number;
+  /** Stop searching/shrinking after this long (default 60 s). */
+  timeLimitMs?: number;
+}
+
+export interface ShrinkStep {
+  input: unknown;
+  case: ConformanceCase;
+}
+
+export interface ShrinkReport {
+  family: string;
+  seed: number;
+  /** Whether any generated input failed. */
+  failed: boolean;
+  /** Inputs tried before the first failure, and shrink steps that still failed. */
+  runs: number;
+  shrinks: number;
+  /** Results that were `error` (never counted as failures). */
+  errors: number;
+  /** The first failing input fast-check found, before shrinking. */
+  original?: ShrinkStep;
+  /** The minimal failing input, its case and the result of running it once more. */
+  minimal?: ShrinkStep & { result: CaseResult };
+}
+
+/**
+ * Looks for a failing input of `family` (name as in FAMILIES) with fast-check (`seed`), then lets fast-check
+ * shrink it: the property runs each candidate case through `run`, a candidate "fails" when its verdict is
+ * `fail`. Returns the first failure, the minimal one and the minimal case's own result.
+ */
+export async function shrinkFailure(kind: string, seed: number, run: CaseRunner, opts: ShrinkOptions = {}): Promise<ShrinkReport> {
+  const family = familyByName(kind);
+  const build = (input: unknown): ConformanceCase => family.build(input, { id: caseId(family, 'shrunk'), seed, index: -1 } satisfies GenOrigin);
+  let original: ShrinkStep | undefined;
+  let errors = 0;
+  const property = fc.asyncProperty(family.arbitrary(), async (input) => {
+    const c = build(input);
+    const r = await run(c);
+    if (r.verdict === 'error') errors++;
+    if (r.verdict !== 'fail') return true;
+    original ??= { input, case: c };
+    return false;
+  });
+  const details = await fc.check(property, {
+    seed,
+    numRuns: opts.numRuns ?? 100,
+    interruptAfterTimeLimit: opts.timeLimitMs ?? 60_000,
+    markInterruptAsFailure: false,
+  });
+  const report: ShrinkReport = {
+    family: `${family.suite}.${family.name}`,
+    seed,
+    failed: details.failed,
+    runs: details.numRuns,
+    shrinks: details.numShrinks,
+    errors,
+    original,
+  };
+  if (details.failed && details.counterexample) {
+    const input = details.counterexample[0];
+    const c = build(input);
+    report.minimal = { input, case: c, result: await run(c) };
+  }
+  return report;
+}
