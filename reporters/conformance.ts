@@ -3,7 +3,7 @@ import { parseShard, type Shard } from '../engine/cases/shard.ts';
 import { loadEnv } from '../engine/config/index.ts';
 import { type CaseResult, explain } from '../engine/results.ts';
 import type { TargetInfo } from '../engine/suite.ts';
-import { countVerdicts, type RunReport } from './model.ts';
+import { bySuite, countVerdicts, type RunReport } from './model.ts';
 
 const SYMBOL = { pass: '✓', fail: '✗', error: '!', skip: '–' } as const;
 
@@ -101,10 +101,30 @@ export default class ConformanceReporter implements Reporter {
     if (shard) report.shard = shard;
     const c = countVerdicts(results);
     this.write('');
+    this.summarize(report);
     const part = shard ? ` in shard ${shard.index}/${shard.total}` : '';
     this.write(
       `${c.pass} passed, ${c.fail} failed, ${c.error} errors, ${c.skip} skipped (${c.total} cases${part})${report.interrupted ? ' — interrupted' : ''}`,
     );
     this.options.onReport(report);
+  }
+
+  /** The one-screen summary: per suite, the failures (one line each), skips by reason, document conflicts. */
+  private summarize(report: RunReport): void {
+    const MAX = 15;
+    for (const [suite, list] of bySuite(report.results)) {
+      const c = countVerdicts(list);
+      const target = report.targets.find((t) => t.suite === suite);
+      this.write(`${suite}${target ? ` @ ${target.url} (${target.version})` : ''}: ${c.pass} passed, ${c.fail} failed, ${c.error} errors, ${c.skip} skipped`);
+      const bad = list.filter((r) => r.verdict === 'fail' || r.verdict === 'error');
+      for (const r of bad.slice(0, MAX)) this.write(`  ${SYMBOL[r.verdict]} ${r.id}  ${explain(r)}`);
+      if (bad.length > MAX) this.write(`  … ${bad.length - MAX} more in report.html`);
+      const skips = new Map<string, number>();
+      for (const r of list.filter((x) => x.verdict === 'skip')) skips.set(r.reason ?? 'skipped', (skips.get(r.reason ?? 'skipped') ?? 0) + 1);
+      for (const [why, n] of skips) this.write(`  – ${n} skipped: ${why}`);
+      const conflicts = new Set(list.filter((r) => r.docConflict).map((r) => r.caseId)).size;
+      if (conflicts) this.write(`  ${conflicts} case(s) where the document and upstream disagree (listed in summary.md)`);
+    }
+    for (const e of report.runErrors) this.write(`run error: ${e}`);
   }
 }
