@@ -22,25 +22,11 @@ export async function startEmbedded(suites: SuiteName[]): Promise<EmbeddedBacken
     Object.assign(env, { K8S_SERVER: k8s.url, K8S_TOKEN: token });
   }
   if (suites.includes('nova')) {
-    const { startNovaReference } = await import('../backends/nova-reference/index.ts');
+    const { passwordAuthEnv, startNovaReference } = await import('../backends/nova-reference/index.ts');
     const nova = await startNovaReference({});
     closers.push(() => nova.close());
     // Password auth against the backend's Keystone-compatible endpoint, so the catalog path runs too.
-    Object.assign(env, {
-      OS_AUTH_URL: nova.identityUrl,
-      OS_AUTH_TYPE: 'password',
-      OS_USERNAME: nova.users.memberA.username,
-      OS_PASSWORD: nova.users.memberA.password,
-      OS_PROJECT_NAME: nova.users.memberA.project,
-      OS_USER_DOMAIN_NAME: 'Default',
-      OS_PROJECT_DOMAIN_NAME: 'Default',
-      OS_REGION_NAME: 'RegionOne',
-      OS_ALT_USERNAME: nova.users.memberB.username,
-      OS_ALT_PASSWORD: nova.users.memberB.password,
-      OS_ALT_PROJECT_NAME: nova.users.memberB.project,
-      NOVA_SERVER_IDS: nova.serverIds.a.join(','),
-      NOVA_ALT_SERVER_IDS: nova.serverIds.b.join(','),
-    });
+    Object.assign(env, passwordAuthEnv(nova));
   }
   return {
     env,

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type FaultProxy, startFaultProxy } from '../backends/fault-proxy/index.ts';
 import { type K8sReference, startK8sReference } from '../backends/k8s-reference/index.ts';
-import { type NovaReference, startNovaReference } from '../backends/nova-reference/index.ts';
+import { type NovaReference, passwordAuthEnv, startNovaReference } from '../backends/nova-reference/index.ts';
 import type { CaseResult } from '../engine/results.ts';
 import { counts, k8sLeftovers, missingReports, novaDrift, novaState, ROOT, readReport, reportDir, runMain } from './support/run-cli.ts';
 
@@ -80,21 +80,10 @@ let baselineIds: string[] = [];
 const table: string[] = [];
 
 function envFor(name: string, runId: string): Record<string, string> {
-  const u = nova.users;
   return {
     K8S_SERVER: k8sProxy.url,
     K8S_TOKEN,
-    OS_AUTH_URL: `${novaProxy.url}/identity/v3`,
-    OS_USERNAME: u.memberA.username,
-    OS_PASSWORD: u.memberA.password,
-    OS_PROJECT_NAME: u.memberA.project,
-    OS_ALT_USERNAME: u.memberB.username,
-    OS_ALT_PASSWORD: u.memberB.password,
-    OS_ALT_PROJECT_NAME: u.memberB.project,
-    // The catalog names the backend itself: the override keeps compute traffic on the proxy.
-    OS_COMPUTE_ENDPOINT_OVERRIDE: `${novaProxy.url}/v2.1`,
-    NOVA_SERVER_IDS: nova.serverIds.a.join(','),
-    NOVA_ALT_SERVER_IDS: nova.serverIds.b.join(','),
+    ...passwordAuthEnv(nova, novaProxy.url),
     CONFORMANCE_RUN_ID: runId,
     CONFORMANCE_REPORT_DIR: reportDir(join('fault-matrix', name)),
     CONFORMANCE_TIMEOUT_MS: String(TIMEOUT_MS),

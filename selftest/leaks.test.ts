@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type FaultProxy, startFaultProxy } from '../backends/fault-proxy/index.ts';
 import { type K8sReference, startK8sReference } from '../backends/k8s-reference/index.ts';
-import { type NovaReference, startNovaReference } from '../backends/nova-reference/index.ts';
+import { type NovaReference, passwordAuthEnv, startNovaReference } from '../backends/nova-reference/index.ts';
 import { RUN_LABEL } from '../engine/lifecycle/labels.ts';
 import { counts, k8sLeftovers, missingReports, novaDrift, novaState, readReport, reportDir, runMain, spawnCli } from './support/run-cli.ts';
 
@@ -38,22 +38,11 @@ afterAll(async () => {
 });
 
 function targetEnv(runId: string, dir: string, via: 'direct' | 'proxy'): Record<string, string> {
-  const u = nova.users;
   const k8sUrl = via === 'proxy' ? k8sProxy.url : k8s.url;
-  const novaOrigin = via === 'proxy' ? novaProxy.url : new URL(nova.url).origin;
   return {
     K8S_SERVER: k8sUrl,
     K8S_TOKEN,
-    OS_AUTH_URL: `${novaOrigin}/identity/v3`,
-    OS_USERNAME: u.memberA.username,
-    OS_PASSWORD: u.memberA.password,
-    OS_PROJECT_NAME: u.memberA.project,
-    OS_ALT_USERNAME: u.memberB.username,
-    OS_ALT_PASSWORD: u.memberB.password,
-    OS_ALT_PROJECT_NAME: u.memberB.project,
-    OS_COMPUTE_ENDPOINT_OVERRIDE: `${novaOrigin}/v2.1`,
-    NOVA_SERVER_IDS: nova.serverIds.a.join(','),
-    NOVA_ALT_SERVER_IDS: nova.serverIds.b.join(','),
+    ...passwordAuthEnv(nova, via === 'proxy' ? novaProxy.url : new URL(nova.url).origin),
     CONFORMANCE_RUN_ID: runId,
     CONFORMANCE_REPORT_DIR: dir,
     CONFORMANCE_TIMEOUT_MS: '5000',

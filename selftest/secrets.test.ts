@@ -11,7 +11,7 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type FaultProxy, startFaultProxy } from '../backends/fault-proxy/index.ts';
 import { type K8sReference, startK8sReference } from '../backends/k8s-reference/index.ts';
-import { type NovaReference, startNovaReference } from '../backends/nova-reference/index.ts';
+import { type NovaReference, passwordAuthEnv, startNovaReference } from '../backends/nova-reference/index.ts';
 import { scanForSecrets } from '../cli/secret-scan.ts';
 import { missingReports, readReport, reportDir, spawnCli } from './support/run-cli.ts';
 
@@ -86,23 +86,19 @@ function env(dir: string, auth: Auth, via: 'direct' | 'proxy'): Record<string, s
   const origin = via === 'proxy' ? novaProxy.url : new URL(nova.url).origin;
   const os: Record<string, string> =
     auth === 'password'
-      ? {
-          OS_AUTH_URL: `${origin}/identity/v3`,
-          OS_USERNAME: u.memberA.username,
-          OS_PASSWORD: u.memberA.password,
-          OS_PROJECT_NAME: u.memberA.project,
-          OS_ALT_USERNAME: u.memberB.username,
-          OS_ALT_PASSWORD: u.memberB.password,
-          OS_ALT_PROJECT_NAME: u.memberB.project,
-        }
-      : { OS_AUTH_TYPE: 'token', OS_TOKEN: u.memberA.token, OS_ALT_TOKEN: u.memberB.token };
+      ? passwordAuthEnv(nova, origin)
+      : {
+          OS_AUTH_TYPE: 'token',
+          OS_TOKEN: u.memberA.token,
+          OS_ALT_TOKEN: u.memberB.token,
+          OS_COMPUTE_ENDPOINT_OVERRIDE: `${origin}/v2.1`,
+          NOVA_SERVER_IDS: nova.serverIds.a.join(','),
+          NOVA_ALT_SERVER_IDS: nova.serverIds.b.join(','),
+        };
   return {
     K8S_SERVER: k8sUrl,
     K8S_TOKEN,
     ...os,
-    OS_COMPUTE_ENDPOINT_OVERRIDE: `${origin}/v2.1`,
-    NOVA_SERVER_IDS: nova.serverIds.a.join(','),
-    NOVA_ALT_SERVER_IDS: nova.serverIds.b.join(','),
     CONFORMANCE_REPORT_DIR: dir,
     CONFORMANCE_FULL_EVIDENCE: 'true',
     CONFORMANCE_TIMEOUT_MS: '3000',

@@ -68,3 +68,29 @@ export async function startNovaReference(opts: NovaReferenceOptions = {}): Promi
     close: () => running.close(),
   };
 }
+
+/**
+ * The ordinary configuration variables that point a run at this backend with Keystone password auth, a second
+ * project and the seeded servers. `origin` reroutes identity and compute through another origin (a proxy).
+ */
+export function passwordAuthEnv(ref: NovaReference, origin?: string): Record<string, string> {
+  const u = ref.users;
+  const via = origin ?? new URL(ref.url).origin;
+  return {
+    OS_AUTH_URL: origin ? `${origin}/identity/v3` : ref.identityUrl,
+    OS_AUTH_TYPE: 'password',
+    OS_USERNAME: u.memberA.username,
+    OS_PASSWORD: u.memberA.password,
+    OS_PROJECT_NAME: u.memberA.project,
+    OS_USER_DOMAIN_NAME: 'Default',
+    OS_PROJECT_DOMAIN_NAME: 'Default',
+    OS_REGION_NAME: 'RegionOne',
+    OS_ALT_USERNAME: u.memberB.username,
+    OS_ALT_PASSWORD: u.memberB.password,
+    OS_ALT_PROJECT_NAME: u.memberB.project,
+    NOVA_SERVER_IDS: ref.serverIds.a.join(','),
+    NOVA_ALT_SERVER_IDS: ref.serverIds.b.join(','),
+    // The catalog names the backend itself: through another origin, the override keeps compute traffic there.
+    ...(origin ? { OS_COMPUTE_ENDPOINT_OVERRIDE: `${via}/v2.1` } : {}),
+  };
+}

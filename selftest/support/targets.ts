@@ -3,7 +3,7 @@
  * contract (an env record → loadConfig), so self-tests exercise exactly what a real run does.
  */
 import { startK8sReference } from '../../backends/k8s-reference/index.ts';
-import { startNovaReference } from '../../backends/nova-reference/index.ts';
+import { passwordAuthEnv, startNovaReference } from '../../backends/nova-reference/index.ts';
 import { loadCaseFile } from '../../engine/cases/load.ts';
 import type { CaseVariant } from '../../engine/cases/types.ts';
 import { loadConfig } from '../../engine/config/index.ts';
@@ -54,20 +54,7 @@ export async function openK8sReferenceTarget(): Promise<OpenTarget> {
 export async function openNovaReferenceTarget(): Promise<OpenTarget> {
   const { NOVA_FAULTS } = await import('../../backends/nova-reference/index.ts');
   const backend = await startNovaReference({});
-  const u = backend.users;
-  const config = loadConfig(
-    runEnv({
-      OS_AUTH_URL: backend.identityUrl,
-      OS_USERNAME: u.memberA.username,
-      OS_PASSWORD: u.memberA.password,
-      OS_PROJECT_NAME: u.memberA.project,
-      OS_ALT_USERNAME: u.memberB.username,
-      OS_ALT_PASSWORD: u.memberB.password,
-      OS_ALT_PROJECT_NAME: u.memberB.project,
-      NOVA_SERVER_IDS: backend.serverIds.a.join(','),
-      NOVA_ALT_SERVER_IDS: backend.serverIds.b.join(','),
-    }),
-  );
+  const config = loadConfig(runEnv(passwordAuthEnv(backend)));
   const session = await openNovaSession(config);
   const schemas = new SchemaRegistry();
   const table = addNovaSchemas(schemas);
