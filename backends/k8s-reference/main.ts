@@ -3,21 +3,20 @@
  * Prints K8S_SERVER=… and K8S_TOKEN=… on stdout and serves until SIGINT/SIGTERM.
  * K8S_REFERENCE_FAULTS (comma list of fault names, see faults.ts) switches faults on.
  */
+
 import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
 import { parseFaults, startK8sReference } from './index.ts';
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  if (i >= 0) return process.argv[i + 1];
-  const eq = process.argv.find((a) => a.startsWith(`${name}=`));
-  return eq?.slice(name.length + 1);
-}
+/** Command-line options (node's own parser: unknown options are an error). */
+const { values: options } = parseArgs({ options: { port: { type: 'string' }, minor: { type: 'string' }, 'no-auth': { type: 'boolean' } } });
+const arg = (name: string): string | undefined => options[name.replace(/^--/, '') as keyof typeof options] as string | undefined;
 
 async function main(): Promise<void> {
   const port = Number(arg('--port') ?? '0');
   const minor = Number(arg('--minor') ?? '34');
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`bad --port ${String(arg('--port'))}`);
-  const noAuth = process.argv.includes('--no-auth');
+  const noAuth = Boolean(options['no-auth']);
   const faults = parseFaults(process.env.K8S_REFERENCE_FAULTS);
   const token = noAuth ? undefined : randomBytes(24).toString('hex');
   const ref = await startK8sReference({

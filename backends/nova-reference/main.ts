@@ -4,17 +4,17 @@
  * SIGINT/SIGTERM. Faults: `NOVA_REFERENCE_FAULTS=name,name` (see NOVA_FAULTS in faults.ts).
  */
 
+import { parseArgs } from 'node:util';
 import { NOVA_FAULTS, parseFaults, startNovaReference } from './index.ts';
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  if (i >= 0) return process.argv[i + 1];
-  const eq = process.argv.find((a) => a.startsWith(`${name}=`));
-  return eq?.slice(name.length + 1);
-}
+/** Command-line options (node's own parser: unknown options are an error). */
+const { values: options } = parseArgs({
+  options: { port: { type: 'string' }, max: { type: 'string' }, 'token-lifetime': { type: 'string' }, 'list-faults': { type: 'boolean' } },
+});
+const arg = (name: string): string | undefined => options[name.replace(/^--/, '') as keyof typeof options] as string | undefined;
 
 async function main(): Promise<void> {
-  if (process.argv.includes('--list-faults')) {
+  if (options['list-faults']) {
     for (const f of NOVA_FAULTS) process.stdout.write(`${f.name}\t[${f.family}]\t${f.description}\n`);
     return;
   }
