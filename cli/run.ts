@@ -1,6 +1,5 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createVitest } from 'vitest/node';
 import { applyBaseline, loadBaseline, writeBaseline } from '../engine/baseline.ts';
 import { casesOf, knownTags } from '../engine/cases/catalog.ts';
 import { checkSelection, isCaseSelected } from '../engine/cases/select.ts';
@@ -79,6 +78,8 @@ async function runSuites(config: Config, suites: SuiteName[], opts: RunOptions, 
   // be in place while the cases run, or SIGINT/SIGTERM kill the process with no cleanup and no reports.
   const signals = ['SIGINT', 'SIGTERM'] as const;
   const foreign = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+  // Loaded here, not at the top: vitest is most of the CLI's start-up, and list/doctor/config errors need none of it.
+  const { createVitest } = await import('vitest/node');
   const vitest = await createVitest('test', {
     config: resolve(import.meta.dirname, '..', 'vitest.suites.config.ts'),
     watch: false,
