@@ -48,7 +48,7 @@ export function defineConformanceSuite<C extends ConformanceCase>(def: SuiteDefi
   const config = loadConfig(env);
   const options: RunCaseOptions = { fullEvidence: process.env.CONFORMANCE_FULL_EVIDENCE === 'true' };
   let opened: OpenedTarget<C> | undefined;
-  // CONFORMANCE_SHARD=i/n (cli/shard.ts): only the variants whose id hashes to shard i (validated by the CLI).
+  // CONFORMANCE_SHARD=i/n (cases/shard.ts): only the variants whose id hashes to shard i (validated by the CLI).
   const shard = parseShard(env.CONFORMANCE_SHARD);
   const variants = def.variants.filter((v) => isSelected(config.run.selection, v.id, v.case) && inShard(v.id, shard));
 
@@ -60,15 +60,11 @@ export function defineConformanceSuite<C extends ConformanceCase>(def: SuiteDefi
       await opened?.close();
     });
     // [id, variant] pairs: '%s' prints the id whole (an object's '$id' would be quoted and cut).
-    test.for(variants.map((v) => [v.id, v] as const))('%s', async ([, v], { task, skip, annotate }) => {
+    test.for(variants.map((v) => [v.id, v] as const))('%s', async ([, v], { task, skip }) => {
       if (!opened) throw new Error('target not opened');
       const result = await runCase(v, opened.adapter, def.schemas, options);
       task.meta.result = result;
       task.meta.target = opened.info;
-      // JUnit carries these as <properties>, so CI views show the case id and its source.
-      await annotate(v.case.id, 'case-id');
-      await annotate(v.case.source.join('; '), 'source');
-      if (v.case.docConflict) await annotate(`document says ${v.case.docConflict.docSays}; upstream: ${v.case.docConflict.upstream}`, 'doc-conflict');
       if (result.verdict === 'skip') skip(result.reason);
       if (result.verdict !== 'pass') throw new Error(explain(result));
     });
