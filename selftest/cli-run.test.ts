@@ -53,6 +53,34 @@ describe('standalone reference backends through the ordinary configuration', () 
     expect(k8s.podCount()).toBe(0);
   });
 
+  test('KUBECONFIG with K8S_CONTEXT: the server, token and namespace of that context', async () => {
+    const cfg = mkdtempSync(join(tmpdir(), 'uc-kubeconfig-'));
+    const file = join(cfg, 'config');
+    writeFileSync(
+      file,
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        'current-context: elsewhere',
+        'clusters:',
+        `- name: lab\n  cluster:\n    server: ${k8s.url}`,
+        '- name: other\n  cluster:\n    server: http://127.0.0.1:1',
+        'users:',
+        '- name: suite\n  user:\n    token: standalone-k8s-token',
+        'contexts:',
+        '- name: lab\n  context:\n    cluster: lab\n    user: suite\n    namespace: default',
+        '- name: elsewhere\n  context:\n    cluster: other\n    user: suite',
+        '',
+      ].join('\n'),
+    );
+    const dir = reportDir('k8s-kubeconfig');
+    const run = await runMain(['run', '--case', 'k8s.pods.patch.labels-*'], { KUBECONFIG: file, K8S_CONTEXT: 'lab', CONFORMANCE_REPORT_DIR: dir });
+    expect(run.code, run.out.join('\n')).toBe(0);
+    const target = readReport(dir).targets[0];
+    expect(target?.details).toMatchObject({ namespace: 'default', config: 'KUBECONFIG context lab' });
+    expect(k8s.podCount()).toBe(0);
+  });
+
   test('OS_AUTH_TYPE=none + OS_TOKEN + OS_COMPUTE_ENDPOINT_OVERRIDE + NOVA_SERVER_IDS: passes, servers restored', async () => {
     const dir = reportDir('nova-noauth');
     const u = nova.users;
