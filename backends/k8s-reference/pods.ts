@@ -150,14 +150,7 @@ export function createPod(env: Env, ns: string, contentType: string, raw: Buffer
       throw badRequest(`error decoding YAML: ${err instanceof Error ? err.message : String(err)}`);
     }
   } else body = parseJsonBody(raw, 'object');
-  let decoded: { value: Obj; unknown: string[] };
-  try {
-    decoded = decodePod(body);
-  } catch (err) {
-    if (err instanceof DecodeError) throw badRequest(`Pod in version "v1" cannot be handled as a Pod: ${err.message}`);
-    throw err;
-  }
-  const warnings = unknownFieldHandling(decoded.unknown, directive || 'Warn', env, (m) => badRequest(`Pod in version "v1" cannot be handled as a Pod: ${m}`));
+  const { decoded, warnings } = decodeRequestPod(env, body, directive);
   const pod = decoded.value;
   if (pod.kind !== undefined && pod.kind !== 'Pod') throw badRequest(`Pod in version "v1" cannot be handled as a ${String(pod.kind)}`);
   delete pod.kind;
@@ -422,6 +415,19 @@ function lookup(env: Env, ns: string, name: string): Obj {
   return old;
 }
 
+/** A whole Pod in a POST/PUT body: typed decoding, then unknown fields by the fieldValidation directive. */
+function decodeRequestPod(env: Env, body: unknown, directive: string): { decoded: { value: Obj; unknown: string[] }; warnings: string[] } {
+  const cannot = (m: string) => badRequest(`Pod in version "v1" cannot be handled as a Pod: ${m}`);
+  let decoded: { value: Obj; unknown: string[] };
+  try {
+    decoded = decodePod(body);
+  } catch (err) {
+    if (err instanceof DecodeError) throw cannot(err.message);
+    throw err;
+  }
+  return { decoded, warnings: unknownFieldHandling(decoded.unknown, directive || 'Warn', env, cannot) };
+}
+
 export function replacePod(env: Env, ns: string, name: string, contentType: string, raw: Buffer, query: URLSearchParams): Reply {
   const mt = mediaType(contentType);
   if (!['application/json', ''].includes(mt)) throw unsupportedMediaType();
@@ -433,14 +439,7 @@ export function replacePod(env: Env, ns: string, name: string, contentType: stri
     throw invalid('UpdateOptions.meta.k8s.io', 'UpdateOptions', '', errs, 'meta.k8s.io');
   }
   const body = parseJsonBody(raw, 'object');
-  let decoded: { value: Obj; unknown: string[] };
-  try {
-    decoded = decodePod(body);
-  } catch (err) {
-    if (err instanceof DecodeError) throw badRequest(`Pod in version "v1" cannot be handled as a Pod: ${err.message}`);
-    throw err;
-  }
-  const warnings = unknownFieldHandling(decoded.unknown, directive || 'Warn', env, (m) => badRequest(`Pod in version "v1" cannot be handled as a Pod: ${m}`));
+  const { decoded, warnings } = decodeRequestPod(env, body, directive);
   const old = lookup(env, ns, name);
   const dryRun = query.getAll('dryRun').includes('All') && !env.faults.has('ignore-dry-run');
   return updatePod(env, ns, name, old, decoded.value, { dryRun }, warnings);
