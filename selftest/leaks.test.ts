@@ -7,10 +7,11 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type FaultProxy, startFaultProxy } from '../backends/fault-proxy/index.ts';
-import { type K8sReference, startK8sReference } from '../backends/k8s-reference/index.ts';
+import type { FaultProxy } from '../backends/fault-proxy/index.ts';
+import type { K8sReference } from '../backends/k8s-reference/index.ts';
 import { type NovaReference, passwordAuthEnv, startNovaReference } from '../backends/nova-reference/index.ts';
 import { RUN_LABEL } from '../engine/lifecycle/labels.ts';
+import { type Proxied, startProxied } from './support/proxied.ts';
 import { counts, k8sLeftovers, missingReports, novaDrift, novaState, readReport, reportDir, runMain, spawnCli } from './support/run-cli.ts';
 
 const K8S_TOKEN = 'leaks-k8s-token-0123456789abcdef';
@@ -21,20 +22,15 @@ let k8sProxy: FaultProxy;
 let novaProxy: FaultProxy;
 let novaBefore: Awaited<ReturnType<typeof novaState>>;
 
+let proxied: Proxied | undefined;
+
 beforeAll(async () => {
-  k8s = await startK8sReference({ token: K8S_TOKEN });
-  nova = await startNovaReference({});
-  const bounded = { maxRequests: 50_000, lifetimeMs: 300_000 };
-  k8sProxy = await startFaultProxy({ upstream: k8s.url, ...bounded });
-  novaProxy = await startFaultProxy({ upstream: new URL(nova.url).origin, ...bounded });
-  novaBefore = await novaState(nova);
+  proxied = await startProxied(K8S_TOKEN, { maxRequests: 50_000, lifetimeMs: 300_000 });
+  ({ k8s, nova, k8sProxy, novaProxy, novaBefore } = proxied);
 });
 
 afterAll(async () => {
-  await k8sProxy?.close();
-  await novaProxy?.close();
-  await k8s?.close();
-  await nova?.close();
+  await proxied?.close();
 });
 
 function targetEnv(runId: string, dir: string, via: 'direct' | 'proxy'): Record<string, string> {
