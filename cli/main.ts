@@ -39,7 +39,6 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       suite: { type: 'string' },
       'report-dir': { type: 'string' },
       concurrency: { type: 'string' },
-      t: { type: 'string', short: 't' },
       'dry-run': { type: 'boolean' },
       case: { type: 'string' },
       tag: { type: 'string' },
@@ -69,7 +68,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   switch (command) {
     case 'run':
       parseShard(loadEnv().CONFORMANCE_SHARD); // a malformed shard stops the run before anything starts (exit 2)
-      return runCommand({ testNamePattern: values.t, log: io.out });
+      return runCommand({ log: io.out });
     case 'doctor': {
       const { doctorCommand } = await import('./doctor.ts');
       return doctorCommand(io.out);

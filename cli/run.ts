@@ -19,9 +19,7 @@ import { scanForSecrets } from './secret-scan.ts';
 const SUITE_FILES: Record<SuiteName, string> = { k8s: 'suites/k8s/', nova: 'suites/nova/' };
 
 export interface RunOptions {
-  /** vitest name filter (-t). */
-  testNamePattern?: string;
-  /** Print to stderr instead of stdout (used by self-tests). */
+  /** Where progress lines go (default stdout); the self-tests capture them. */
   log?: (line: string) => void;
 }
 
@@ -62,13 +60,13 @@ export async function runCommand(opts: RunOptions = {}): Promise<number> {
     if (suites.includes('nova')) log(`nova: ${await preflightNova(config)}`);
     if (config.k8s?.insecureSkipTlsVerify) log('WARNING: K8S_INSECURE_SKIP_TLS_VERIFY is on: the server certificate is NOT verified.');
     if (config.nova?.insecure) log('WARNING: OS_INSECURE is on: the server certificate is NOT verified.');
-    return await runSuites(config, suites, opts, log);
+    return await runSuites(config, suites, log);
   } finally {
     await backends?.close();
   }
 }
 
-async function runSuites(config: Config, suites: SuiteName[], opts: RunOptions, log: (line: string) => void): Promise<number> {
+async function runSuites(config: Config, suites: SuiteName[], log: (line: string) => void): Promise<number> {
   const reportDir = resolve(config.run.reportDir);
   mkdirSync(reportDir, { recursive: true });
   let report: RunReport | undefined;
@@ -84,7 +82,6 @@ async function runSuites(config: Config, suites: SuiteName[], opts: RunOptions, 
     config: resolve(import.meta.dirname, '..', 'vitest.suites.config.ts'),
     watch: false,
     maxConcurrency: config.run.concurrency,
-    testNamePattern: opts.testNamePattern,
     reporters: [reporter], // junit.xml is written by writeReports from the RunReport (reporters/junit.ts), as `merge` does
   });
   // vitest's logger exits the process 1 ms after SIGINT/SIGTERM; this run must first clean up and report.
