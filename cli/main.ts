@@ -18,7 +18,7 @@ const USAGE = `usage: update-conformance [run] [selection] [--shard I/N] [--repo
        update-conformance bundle [--report-dir DIR] [--baseline FILE] [--out DIR|FILE.tar.gz]
        update-conformance verify BUNDLE
        update-conformance cleanup [--dry-run]
-selection: --suite k8s,nova  --case ID|GLOB[,…]  --tag TAG|!TAG[,…]  -t NAME-REGEX  (or CONFORMANCE_SUITES/CASES/TAGS)
+selection: --suite k8s,nova  --case ID|GLOB[,…]  --tag TAG|!TAG[,…]  (or CONFORMANCE_SUITES/CASES/TAGS)
 --shard I/N (CONFORMANCE_SHARD): run only the variants whose id hashes to shard I of N; \`merge\` joins the shards' reports`;
 
 export interface Io {
