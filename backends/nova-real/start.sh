@@ -118,6 +118,19 @@ ensure_free() {
   fi
 }
 
+# Reuse a running service of ours, or check its port is free and launch it: start_service NAME PORT URL LOG CMD…
+start_service() {
+  local name="$1" port="$2" url="$3" logfile="$4"
+  shift 4
+  if running "$name" "$STATE"; then
+    log "$name already running (pid $(cat "$(pidfile "$name")"))"
+  else
+    ensure_free "$name" "$port"
+    log "starting $name on $url"
+    launch "$name" "$logfile" "$@"
+  fi
+}
+
 # Refuse to mix ports with an already-running set.
 PORTS_FILE="$STATE/ports.env"
 if [[ -s "$PORTS_FILE" ]] && { running keystone "$STATE" || running nova-api "$STATE" || running neutron "$STATE"; }; then
@@ -252,13 +265,7 @@ if [[ ! -e "$STATE/keystone.initialised" ]]; then
   touch "$STATE/keystone.initialised"
 fi
 
-if running keystone "$STATE"; then
-  log "keystone already running (pid $(cat "$(pidfile keystone)"))"
-else
-  ensure_free keystone "$KS_PORT"
-  log "starting keystone on $KS_URL"
-  launch keystone "$STATE/logs/keystone-server.log" "$PY" "$HERE/keystone_server.py" "$KS_CONF" "$KS_PORT" "$HOST"
-fi
+start_service keystone "$KS_PORT" "$KS_URL" "$STATE/logs/keystone-server.log" "$PY" "$HERE/keystone_server.py" "$KS_CONF" "$KS_PORT" "$HOST"
 wait_http keystone "$KS_URL/v3" 200 "$STATE/logs/keystone.log"
 
 cat >"$STATE/ks-spec.json" <<EOF
@@ -318,24 +325,12 @@ EOF
   || { tail -n 30 "$STATE/logs/seed.log" >&2; die "seeding failed"; }
 
 # ---------------------------------------------------------------- neutron stand-in
-if running neutron "$STATE"; then
-  log "neutron stand-in already running (pid $(cat "$(pidfile neutron)"))"
-else
-  ensure_free neutron "$NEUTRON_PORT"
-  log "starting neutron stand-in on $NEUTRON_URL"
-  launch neutron "$STATE/logs/neutron.log" "$PY" "$HERE/neutron_stub.py" "$STATE/seed.json" "$NEUTRON_PORT" "$HOST"
-fi
+start_service neutron "$NEUTRON_PORT" "$NEUTRON_URL" "$STATE/logs/neutron.log" "$PY" "$HERE/neutron_stub.py" "$STATE/seed.json" "$NEUTRON_PORT" "$HOST"
 wait_http neutron "$NEUTRON_URL/" 200 "$STATE/logs/neutron.log"
 
 # ---------------------------------------------------------------- nova-api
-if running nova-api "$STATE"; then
-  log "nova-api already running (pid $(cat "$(pidfile nova-api)"))"
-else
-  ensure_free nova-api "$NOVA_PORT"
-  log "starting nova-api on $NOVA_URL"
-  launch nova-api "$STATE/logs/nova-api.out" "$PY" -c 'from nova.cmd.api import main; main()' \
-    --config-file "$NOVA_CONF"
-fi
+start_service nova-api "$NOVA_PORT" "$NOVA_URL" "$STATE/logs/nova-api.out" "$PY" -c 'from nova.cmd.api import main; main()' \
+  --config-file "$NOVA_CONF"
 wait_http nova-api "$NOVA_URL/" 200 "$STATE/logs/nova-api.log"
 
 # ---------------------------------------------------------------- env + smoke test
