@@ -8,7 +8,7 @@ export default defineConfig({
     fileParallelism: true,
     testTimeout: 120_000,
     hookTimeout: 120_000,
-    maxConcurrency: Number(process.env.CONFORMANCE_CONCURRENCY ?? 4),
+    // maxConcurrency comes from the run's configuration (cli/run.ts).
     // A failing case must not be retried: the request under assertion is sent once.
     retry: 0,
   },

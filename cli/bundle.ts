@@ -18,15 +18,14 @@ import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rea
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { CASE_FILES } from '../engine/cases/catalog.ts';
 import { FIXTURES_DIR } from '../engine/cases/load.ts';
-import { parseShard } from '../engine/cases/shard.ts';
 import { get } from '../engine/config/env.ts';
-import { type Config, loadConfig, loadEnv } from '../engine/config/index.ts';
+import { type Config, type Env, loadConfig } from '../engine/config/index.ts';
 import { knownSecrets, redactText } from '../engine/config/secrets.ts';
 import { ConfigError, describeError } from '../engine/errors.ts';
+import { EXIT } from '../engine/exit-codes.ts';
+import { TARGETS } from '../engine/targets/index.ts';
 import { REPORT_FILES } from '../reporters/write.ts';
-import { EXIT } from './exit-codes.ts';
 import { readRunReport } from './merge.ts';
 import { scanForSecrets } from './secret-scan.ts';
 
@@ -169,7 +168,7 @@ function suiteInfo(runVersion: string): Record<string, unknown> {
     ...(runVersion !== pkg.version ? { warning: `the run was made with version ${runVersion}, this bundle with ${pkg.version}` } : {}),
     git: commit ? { commit, modified: Boolean(status) } : null,
     node: process.version,
-    caseFiles: Object.values(CASE_FILES).map((f) => file(join(FIXTURES_DIR, f))),
+    caseFiles: TARGETS.map((t) => file(join(FIXTURES_DIR, t.caseFile))),
     caseSchema: file(join(FIXTURES_DIR, 'case.schema.json')),
   };
 }
@@ -180,7 +179,7 @@ export function configInfo(env: Readonly<Record<string, string | undefined>>): R
   let problem: string | undefined;
   try {
     // First: loading the configuration registers its secret values (also those from files) for redactText.
-    effective = describeConfig(loadConfig(env), parseShard(env.CONFORMANCE_SHARD));
+    effective = describeConfig(loadConfig(env));
   } catch (err) {
     problem = redactText(describeError(err));
   }
@@ -200,44 +199,20 @@ export function configInfo(env: Readonly<Record<string, string | undefined>>): R
   };
 }
 
-function describeConfig(c: Config, shard: ReturnType<typeof parseShard>): Record<string, unknown> {
-  const { run, k8s, nova } = c;
-  return {
+function describeConfig(c: Config): Record<string, unknown> {
+  const { run } = c;
+  const out: Record<string, unknown> = {
     run: {
-      suites: run.suites ?? 'every configured suite (both, on embedded reference backends, when none is)',
+      suites: run.suites ?? 'every configured suite (all of them, on embedded reference backends, when none is)',
       selection: run.selection,
-      shard: shard ? `${shard.index}/${shard.total}` : null,
+      shard: run.shard ? `${run.shard.index}/${run.shard.total}` : null,
       concurrency: run.concurrency,
       timeoutMs: run.timeoutMs,
       baseline: run.baselineFile ? basename(run.baselineFile) : null,
     },
-    k8s: k8s
-      ? {
-          server: k8s.server,
-          from: k8s.origin,
-          auth: k8s.token ? 'bearer token' : 'client certificate',
-          ca: k8s.ca ? 'given' : 'system store',
-          insecureSkipTlsVerify: k8s.insecureSkipTlsVerify,
-          namespace: k8s.namespace ?? 'created by the run',
-        }
-      : null,
-    nova: nova
-      ? {
-          from: nova.origin,
-          auth: nova.credentials.authType,
-          authUrl: nova.credentials.authUrl ?? null,
-          project: nova.credentials.projectName ?? nova.credentials.projectId ?? null,
-          computeEndpointOverride: nova.endpointOverride ?? null,
-          region: nova.regionName ?? null,
-          interface: nova.interface,
-          microversionCap: nova.apiVersionCap ?? null,
-          ca: nova.ca ? 'given' : 'system store',
-          insecure: nova.insecure,
-          servers: nova.create ? { create: nova.create } : { ids: nova.serverIds },
-          secondProject: nova.alt ? 'configured' : 'not configured',
-        }
-      : null,
   };
+  for (const t of TARGETS) out[t.name] = c.targets[t.name] === undefined ? null : t.describeConfig(c.targets[t.name]);
+  return out;
 }
 
 /** Removes a previous bundle at `out` (a directory holding manifest.json, or a file); anything else stays and is an error. */
@@ -257,8 +232,7 @@ export interface BundleOptions {
   out?: string;
 }
 
-export function bundleCommand(opts: BundleOptions, log: (line: string) => void): number {
-  const env = loadEnv();
+export function bundleCommand(env: Env, opts: BundleOptions, log: (line: string) => void): number {
   const reportDir = resolve(get(env, 'CONFORMANCE_REPORT_DIR') ?? 'reports');
   const report = readRunReport(reportDir);
   const config = configInfo(env); // also registers the secret values of this environment for the scan

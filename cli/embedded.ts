@@ -3,35 +3,58 @@
  * start its backend in-process on 127.0.0.1 and describe it with the ordinary configuration variables.
  */
 import { randomBytes } from 'node:crypto';
-import type { SuiteName } from '../engine/config/index.ts';
+import type { AnyTarget } from '../engine/targets/target.ts';
 
-export interface EmbeddedBackends {
-  /** Variables to add to the environment of the run (the ordinary configuration contract). */
+export interface EmbeddedBackend {
+  /** Variables that configure the run for this backend (the ordinary configuration contract). */
   env: Record<string, string>;
   close(): Promise<void>;
 }
 
-export async function startEmbedded(suites: SuiteName[]): Promise<EmbeddedBackends> {
-  const env: Record<string, string> = {};
-  const closers: (() => Promise<void>)[] = [];
-  if (suites.includes('k8s')) {
-    const { startK8sReference } = await import('../backends/k8s-reference/index.ts');
+/** A reference backend with its switchable faults (the self-tests and benchmarks switch them). */
+export interface ReferenceBackend extends EmbeddedBackend {
+  faults: readonly { name: string; family: string; description: string }[];
+  setFaults(names: string[]): void;
+}
+
+/** Each target's reference backend (backends/<name>-reference), by target name: one entry per target. */
+const REFERENCE_BACKENDS: Record<string, () => Promise<ReferenceBackend>> = {
+  k8s: async () => {
+    const { K8S_FAULTS, startK8sReference } = await import('../backends/k8s-reference/index.ts');
     const token = randomBytes(16).toString('hex');
     const k8s = await startK8sReference({ token });
-    closers.push(() => k8s.close());
-    Object.assign(env, { K8S_SERVER: k8s.url, K8S_TOKEN: token });
-  }
-  if (suites.includes('nova')) {
-    const { passwordAuthEnv, startNovaReference } = await import('../backends/nova-reference/index.ts');
+    return {
+      env: { K8S_SERVER: k8s.url, K8S_TOKEN: token },
+      faults: K8S_FAULTS,
+      setFaults: (f) => k8s.setFaults(f as never),
+      close: () => k8s.close(),
+    };
+  },
+  nova: async () => {
+    const { NOVA_FAULTS, passwordAuthEnv, startNovaReference } = await import('../backends/nova-reference/index.ts');
     const nova = await startNovaReference({});
-    closers.push(() => nova.close());
     // Password auth against the backend's Keystone-compatible endpoint, so the catalog path runs too.
-    Object.assign(env, passwordAuthEnv(nova));
-  }
-  return {
-    env,
-    async close() {
-      await Promise.all(closers.map((c) => c()));
-    },
+    return { env: passwordAuthEnv(nova), faults: NOVA_FAULTS, setFaults: (f) => nova.setFaults(f as never), close: () => nova.close() };
+  },
+};
+
+/** Starts the reference backend of one target on 127.0.0.1. */
+export function startReferenceBackend(target: AnyTarget): Promise<ReferenceBackend> {
+  const start = REFERENCE_BACKENDS[target.name];
+  if (!start) throw new Error(`no reference backend for ${target.name}`);
+  return start();
+}
+
+export async function startEmbedded(targets: AnyTarget[]): Promise<EmbeddedBackend> {
+  const started: EmbeddedBackend[] = [];
+  const close = async () => {
+    await Promise.all(started.map((b) => b.close()));
   };
+  try {
+    for (const t of targets) started.push(await startReferenceBackend(t));
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { env: Object.assign({}, ...started.map((b) => b.env)), close };
 }

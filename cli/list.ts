@@ -1,33 +1,28 @@
-import { casesOf } from '../engine/cases/catalog.ts';
 import { isCaseSelected } from '../engine/cases/select.ts';
-import { loadConfig, loadEnv, type SuiteName } from '../engine/config/index.ts';
-import { describeRange } from '../engine/versions.ts';
-import { EXIT } from './exit-codes.ts';
+import { type Env, loadConfig } from '../engine/config/index.ts';
+import { EXIT } from '../engine/exit-codes.ts';
+import { casesOf } from '../engine/targets/index.ts';
 import { chooseSuites } from './run.ts';
 
 /** Prints the selected cases (id, kind, tags, versions, variants, source) without sending anything. */
-export function listCommand(json: boolean, out: (line: string) => void): number {
-  const config = loadConfig(loadEnv());
+export function listCommand(env: Env, json: boolean, out: (line: string) => void): number {
+  const config = loadConfig(env);
   const { suites } = chooseSuites(config);
-  const rows = suites.flatMap((suite: SuiteName) =>
-    casesOf(suite)
+  const rows = suites.flatMap((target) =>
+    casesOf(target)
       .filter((c) => isCaseSelected(config.run.selection, c))
-      .map((c) => {
-        const request = c.request as { patch?: Record<string, unknown> };
-        const variants = suite === 'k8s' ? Object.keys(request.patch ?? {}) : [`microversions ${describeRange(c.versions ?? {})}`];
-        return {
-          suite,
-          id: c.id,
-          kind: c.kind,
-          title: c.title,
-          tags: c.tags,
-          fields: c.fields,
-          versions: c.versions,
-          variants,
-          source: c.source,
-          docConflict: c.docConflict,
-        };
-      }),
+      .map((c) => ({
+        suite: target.name,
+        id: c.id,
+        kind: c.kind,
+        title: c.title,
+        tags: c.tags,
+        fields: c.fields,
+        versions: c.versions,
+        variants: target.listVariants(c),
+        source: c.source,
+        docConflict: c.docConflict,
+      })),
   );
   if (json) {
     out(JSON.stringify(rows, null, 1));

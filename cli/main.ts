@@ -1,9 +1,8 @@
-/** update-conformance commands: `run` (default), `list`, `doctor`, `merge`, `bundle`, `verify`, `cleanup`. Exit codes: cli/exit-codes.ts. */
+/** update-conformance commands: `run` (default), `list`, `doctor`, `merge`, `bundle`, `verify`, `cleanup`. Exit codes: engine/exit-codes.ts. */
 import { parseArgs } from 'node:util';
-import { parseShard } from '../engine/cases/shard.ts';
-import { loadEnv } from '../engine/config/index.ts';
+import { type Env, loadEnv } from '../engine/config/index.ts';
 import { ConfigError, describeError } from '../engine/errors.ts';
-import { EXIT } from './exit-codes.ts';
+import { EXIT } from '../engine/exit-codes.ts';
 import { runCommand } from './run.ts';
 
 /** A wrong command line: exit 2 with the usage. */
@@ -31,6 +30,27 @@ const STD_IO: Io = {
   err: (line) => process.stderr.write(`${line}\n`),
 };
 
+/** Flags are the same settings as the variables: for this command they win over the environment (which stays untouched). */
+const FLAG_VARIABLES = {
+  suite: 'CONFORMANCE_SUITES',
+  'report-dir': 'CONFORMANCE_REPORT_DIR',
+  concurrency: 'CONFORMANCE_CONCURRENCY',
+  case: 'CONFORMANCE_CASES',
+  tag: 'CONFORMANCE_TAGS',
+  baseline: 'CONFORMANCE_BASELINE',
+  shard: 'CONFORMANCE_SHARD',
+} as const;
+
+function withFlags(env: Env, values: Record<string, string | boolean | undefined>): Env {
+  const out: Record<string, string | undefined> = { ...env };
+  for (const [flag, variable] of Object.entries(FLAG_VARIABLES)) {
+    const v = values[flag];
+    if (typeof v === 'string' && v) out[variable] = v;
+  }
+  if (values['update-baseline']) out.CONFORMANCE_UPDATE_BASELINE = 'true';
+  return Object.freeze(out);
+}
+
 async function dispatch(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -54,45 +74,36 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     io.out(USAGE);
     return EXIT.ok;
   }
-  // Flags are the same settings as the variables: they override the environment for this run.
-  if (values.suite) process.env.CONFORMANCE_SUITES = values.suite;
-  if (values['report-dir']) process.env.CONFORMANCE_REPORT_DIR = values['report-dir'];
-  if (values.concurrency) process.env.CONFORMANCE_CONCURRENCY = values.concurrency;
-  if (values.case) process.env.CONFORMANCE_CASES = values.case;
-  if (values.tag) process.env.CONFORMANCE_TAGS = values.tag;
-  if (values.baseline) process.env.CONFORMANCE_BASELINE = values.baseline;
-  if (values['update-baseline']) process.env.CONFORMANCE_UPDATE_BASELINE = 'true';
-  if (values.shard) process.env.CONFORMANCE_SHARD = values.shard;
+  const env = withFlags(loadEnv(), values);
   const command = positionals[0] ?? 'run';
   const operands = positionals.slice(1);
   switch (command) {
     case 'run':
-      parseShard(loadEnv().CONFORMANCE_SHARD); // a malformed shard stops the run before anything starts (exit 2)
-      return runCommand({ log: io.out });
+      return runCommand(env, { log: io.out });
     case 'doctor': {
       const { doctorCommand } = await import('./doctor.ts');
-      return doctorCommand(io.out);
+      return doctorCommand(env, io.out);
     }
     case 'merge': {
       const { mergeCommand } = await import('./merge.ts');
-      return mergeCommand(operands, io.out);
+      return mergeCommand(env, operands, io.out);
     }
     case 'bundle': {
       const { bundleCommand } = await import('./bundle.ts');
-      return bundleCommand({ out: values.out }, io.out);
+      return bundleCommand(env, { out: values.out }, io.out);
     }
     case 'verify': {
       const { verifyCommand } = await import('./verify.ts');
       if (operands.length !== 1) throw usageError('verify needs exactly one bundle (a directory or a .tar.gz)');
-      return verifyCommand(operands[0] ?? '', io.out);
+      return verifyCommand(env, operands[0] ?? '', io.out);
     }
     case 'list': {
       const { listCommand } = await import('./list.ts');
-      return listCommand(Boolean(values.json), io.out);
+      return listCommand(env, Boolean(values.json), io.out);
     }
     case 'cleanup': {
       const { cleanupCommand } = await import('./cleanup.ts');
-      return cleanupCommand(Boolean(values['dry-run']), io.out);
+      return cleanupCommand(env, Boolean(values['dry-run']), io.out);
     }
     default:
       io.err(`unknown command "${command}"\n${USAGE}`);

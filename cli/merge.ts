@@ -7,30 +7,21 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { applyBaseline, loadBaseline } from '../engine/baseline.ts';
 import { get } from '../engine/config/env.ts';
-import { loadConfig, loadEnv } from '../engine/config/index.ts';
+import { type Env, loadConfig } from '../engine/config/index.ts';
 import { ConfigError } from '../engine/errors.ts';
 import type { CaseResult } from '../engine/results.ts';
-import type { TargetInfo } from '../engine/suite.ts';
+import type { TargetInfo } from '../engine/targets/target.ts';
 import { countVerdicts, type RunReport } from '../reporters/model.ts';
+import { judge } from '../reporters/verdict.ts';
 import { REPORT_FILES, writeReports } from '../reporters/write.ts';
-import { EXIT } from './exit-codes.ts';
-import { exitCodeFor } from './run.ts';
 import { scanForSecrets } from './secret-scan.ts';
 
-/** One line for an exit code of a run (also used by `verify`). */
-export function describeExit(code: number): string {
-  switch (code) {
-    case EXIT.ok:
-      return 'conformant';
-    case EXIT.nonConformant:
-      return 'non-conformant';
-    case EXIT.interrupted:
-      return 'interrupted (partial results)';
-    case EXIT.incomplete:
-      return 'incomplete (technical errors, leaks or secrets; no conformance failures)';
-    default:
-      return `exit ${code}`;
-  }
+/** The last lines of merge and verify: what decided the verdict, then the verdict and its exit code. */
+export function logVerdict(report: RunReport, log: (line: string) => void): number {
+  const { verdict, reasons, exitCode } = judge(report);
+  if (reasons.length) log(`  decided by: ${reasons.join(', ')}`);
+  log(`verdict: ${verdict} (exit ${exitCode})`);
+  return exitCode;
 }
 
 /** Reads the RunReport of a report directory (or a results.json path); a missing or broken file is a usage error. */
@@ -111,9 +102,8 @@ export function mergeReports(reports: RunReport[], names: string[] = reports.map
   };
 }
 
-export function mergeCommand(dirs: string[], log: (line: string) => void): number {
+export function mergeCommand(env: Env, dirs: string[], log: (line: string) => void): number {
   if (dirs.length === 0) throw new ConfigError('merge', 'needs the report directories to merge', 'run `update-conformance merge DIR DIR … [--report-dir OUT]`');
-  const env = loadEnv();
   try {
     loadConfig(env); // only to learn the secret values, for the artifact scan below
   } catch {
@@ -144,7 +134,5 @@ export function mergeCommand(dirs: string[], log: (line: string) => void): numbe
   const c = countVerdicts(merged.results);
   log(`${c.pass} passed, ${c.fail} failed, ${c.error} errors, ${c.skip} skipped (${c.total} cases)${merged.interrupted ? ' — interrupted' : ''}`);
   log(`Reports: ${written.join(', ')}`);
-  const code = exitCodeFor(merged);
-  log(`verdict: ${describeExit(code)} (exit ${code})`);
-  return code;
+  return logVerdict(merged, log);
 }

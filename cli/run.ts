@@ -1,22 +1,21 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { applyBaseline, loadBaseline, writeBaseline } from '../engine/baseline.ts';
-import { casesOf, knownTags } from '../engine/cases/catalog.ts';
+import { knownTags } from '../engine/cases/catalog.ts';
 import { checkSelection, isCaseSelected } from '../engine/cases/select.ts';
-import { type Config, loadConfig, loadEnv, type SuiteName } from '../engine/config/index.ts';
-import { redactText } from '../engine/config/secrets.ts';
+import { type Config, type Env, loadConfig } from '../engine/config/index.ts';
+import { knownSecrets, redactText } from '../engine/config/secrets.ts';
 import { describeError } from '../engine/errors.ts';
-import { sweepK8s } from '../engine/targets/k8s/sweep.ts';
-import { undoNovaRun } from '../engine/targets/nova/sweep.ts';
+import { EXIT } from '../engine/exit-codes.ts';
+import type { ProvidedRun } from '../engine/suite.ts';
+import { casesOf, TARGETS } from '../engine/targets/index.ts';
+import type { AnyTarget } from '../engine/targets/target.ts';
 import ConformanceReporter from '../reporters/conformance.ts';
-import { countVerdicts, type RunReport } from '../reporters/model.ts';
+import type { RunReport } from '../reporters/model.ts';
+import { judge } from '../reporters/verdict.ts';
 import { writeReports } from '../reporters/write.ts';
 import { startEmbedded } from './embedded.ts';
-import { EXIT } from './exit-codes.ts';
-import { preflightK8s, preflightNova } from './preflight.ts';
 import { scanForSecrets } from './secret-scan.ts';
-
-const SUITE_FILES: Record<SuiteName, string> = { k8s: 'suites/k8s/', nova: 'suites/nova/' };
 
 export interface RunOptions {
   /** Where progress lines go (default stdout); the self-tests capture them. */
@@ -27,15 +26,13 @@ export interface RunOptions {
  * Which suites run: the requested ones, else the configured ones, else all against embedded backends —
  * and of those only suites with selected cases. A selection that matches nothing is a usage error.
  */
-export function chooseSuites(config: Config): { suites: SuiteName[]; embedded: SuiteName[] } {
-  const configured: SuiteName[] = [];
-  if (config.k8s) configured.push('k8s');
-  if (config.nova) configured.push('nova');
-  const requested = config.run.suites ?? (configured.length ? configured : ['k8s', 'nova']);
+export function chooseSuites(config: Config): { suites: AnyTarget[]; embedded: AnyTarget[] } {
+  const configured = TARGETS.filter((t) => config.targets[t.name] !== undefined);
+  const requested = config.run.suites ? TARGETS.filter((t) => config.run.suites?.includes(t.name)) : configured.length ? configured : [...TARGETS];
   const sel = config.run.selection;
   checkSelection(sel, requested.flatMap(casesOf), knownTags());
-  const suites = requested.filter((s) => casesOf(s).some((c) => isCaseSelected(sel, c)));
-  return { suites, embedded: suites.filter((s) => !configured.includes(s)) };
+  const suites = requested.filter((t) => casesOf(t).some((c) => isCaseSelected(sel, c)));
+  return { suites, embedded: suites.filter((t) => !configured.includes(t)) };
 }
 
 function packageVersion(): string {
@@ -43,35 +40,46 @@ function packageVersion(): string {
 }
 
 /** The main job: validate, preflight, run the suites, write reports, clean up, scan for secrets. */
-export async function runCommand(opts: RunOptions = {}): Promise<number> {
+export async function runCommand(env: Env, opts: RunOptions = {}): Promise<number> {
   const log = opts.log ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const env = loadEnv();
   let config = loadConfig(env); // throws ConfigError → exit 2 in main
   const { suites, embedded } = chooseSuites(config);
   const backends = embedded.length ? await startEmbedded(embedded) : undefined;
   try {
     if (backends) {
-      Object.assign(process.env, backends.env, { CONFORMANCE_RUN_ID: config.run.runId });
-      config = loadConfig(loadEnv());
-      log(`No target configured for ${embedded.join(', ')}: using the embedded reference backend(s) on 127.0.0.1.`);
+      // The embedded backends are described with the ordinary variables: the same configuration path as a real target.
+      config = loadConfig({ ...env, ...backends.env, CONFORMANCE_RUN_ID: config.run.runId });
+      log(`No target configured for ${embedded.map((t) => t.name).join(', ')}: using the embedded reference backend(s) on 127.0.0.1.`);
     }
-    process.env.CONFORMANCE_RUN_ID = config.run.runId;
-    if (suites.includes('k8s')) log(`k8s: ${await preflightK8s(config)}`);
-    if (suites.includes('nova')) log(`nova: ${await preflightNova(config)}`);
-    if (config.k8s?.insecureSkipTlsVerify) log('WARNING: K8S_INSECURE_SKIP_TLS_VERIFY is on: the server certificate is NOT verified.');
-    if (config.nova?.insecure) log('WARNING: OS_INSECURE is on: the server certificate is NOT verified.');
-    return await runSuites(config, suites, log);
+    const facts: Record<string, unknown> = {};
+    for (const t of suites) {
+      const cfg = config.targets[t.name];
+      log(`${t.name}: ${await t.preflight(cfg, config.run)}`);
+      facts[t.name] = await t.discover(cfg, config.run);
+    }
+    for (const t of suites) {
+      const warning = t.insecureWarning(config.targets[t.name]);
+      if (warning) log(`WARNING: ${warning}.`);
+    }
+    return await runSuites(config, suites, facts, log);
   } finally {
     await backends?.close();
   }
 }
 
-async function runSuites(config: Config, suites: SuiteName[], log: (line: string) => void): Promise<number> {
+async function runSuites(config: Config, suites: AnyTarget[], facts: Record<string, unknown>, log: (line: string) => void): Promise<number> {
   const reportDir = resolve(config.run.reportDir);
   mkdirSync(reportDir, { recursive: true });
   let report: RunReport | undefined;
-  log(`Run ${config.run.runId}: suites ${suites.join(', ')}; reports in ${reportDir}`);
-  const reporter = new ConformanceReporter({ runId: config.run.runId, version: packageVersion(), onReport: (r) => (report = r), write: log });
+  log(`Run ${config.run.runId}: suites ${suites.map((t) => t.name).join(', ')}; reports in ${reportDir}`);
+  const reporter = new ConformanceReporter({
+    runId: config.run.runId,
+    version: packageVersion(),
+    shard: config.run.shard,
+    onReport: (r) => (report = r),
+    write: log,
+  });
+  const provided: ProvidedRun = { config, facts, secrets: [...knownSecrets()] };
   // createVitest + start (not startVitest, which only returns once the run is over): the signal handlers must
   // be in place while the cases run, or SIGINT/SIGTERM kill the process with no cleanup and no reports.
   const signals = ['SIGINT', 'SIGTERM'] as const;
@@ -82,6 +90,7 @@ async function runSuites(config: Config, suites: SuiteName[], log: (line: string
     config: resolve(import.meta.dirname, '..', 'vitest.suites.config.ts'),
     watch: false,
     maxConcurrency: config.run.concurrency,
+    provide: { conformance: provided },
     reporters: [reporter], // junit.xml is written by writeReports from the RunReport (reporters/junit.ts), as `merge` does
   });
   // vitest's logger exits the process 1 ms after SIGINT/SIGTERM; this run must first clean up and report.
@@ -103,7 +112,7 @@ async function runSuites(config: Config, suites: SuiteName[], log: (line: string
   try {
     let startError: unknown;
     try {
-      await vitest.start(suites.map((s) => SUITE_FILES[s]));
+      await vitest.start(suites.map((t) => `suites/${t.name}/`));
     } catch (err) {
       startError = err;
     } finally {
@@ -132,30 +141,24 @@ async function runSuites(config: Config, suites: SuiteName[], log: (line: string
       written = writeReports(JSON.parse(redactText(JSON.stringify(final))) as RunReport, reportDir);
     }
     log(`Reports: ${written.join(', ')}`);
-    return exitCodeFor(final);
+    return judge(final).exitCode;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
 }
 
-/** Deletes whatever of this run is still on the target; anything left is a run error (a leak). */
+/** Deletes whatever of this run is still on the targets; anything left is a run error (a leak). */
 async function sweepAfterRun(config: Config, report: RunReport, log: (line: string) => void): Promise<void> {
-  if (config.k8s) {
+  for (const t of TARGETS) {
+    const cfg = config.targets[t.name];
+    if (cfg === undefined) continue;
     try {
-      const sweep = await sweepK8s(config.k8s, config.run.timeoutMs, config.run.runId, false);
+      const sweep = await t.sweep(cfg, config.run, config.run.runId, false);
       if (sweep.found.length) log(`cleanup: removed ${sweep.found.length} leftover object(s) of run ${config.run.runId}`);
-      for (const f of sweep.failed) report.runErrors.push(`leak: ${f} could not be deleted`);
+      for (const f of sweep.failed) report.runErrors.push(`leak: ${f}`);
     } catch (err) {
-      report.runErrors.push(`cleanup of Kubernetes objects failed: ${describeError(err)}`);
-    }
-  }
-  if (config.nova) {
-    try {
-      const problems = await undoNovaRun(config);
-      for (const p of problems) report.runErrors.push(`leak: ${p}`);
-    } catch (err) {
-      report.runErrors.push(`restoring servers failed: ${describeError(err)}`);
+      report.runErrors.push(`cleanup of ${t.title} failed: ${describeError(err)}`);
     }
   }
   for (const r of report.results) for (const leak of r.leaks ?? []) report.runErrors.push(`leak in ${r.id}: ${leak}`);
@@ -179,12 +182,4 @@ function judgeByBaseline(config: Config, report: RunReport, log: (line: string) 
   }
   report.baselineProblems = outcome.problems;
   for (const p of outcome.problems) log(`baseline: ${p}`);
-}
-
-export function exitCodeFor(report: RunReport): number {
-  const c = countVerdicts(report.results.filter((r) => !r.baselined));
-  if (report.interrupted) return EXIT.interrupted;
-  if (c.fail > 0 || (report.baselineProblems?.length ?? 0) > 0) return EXIT.nonConformant;
-  if (c.error > 0 || report.runErrors.length > 0 || c.total === 0) return EXIT.incomplete;
-  return EXIT.ok;
 }

@@ -8,16 +8,16 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { applyBaseline, loadBaseline } from '../engine/baseline.ts';
-import { CASE_FILES } from '../engine/cases/catalog.ts';
 import { FIXTURES_DIR } from '../engine/cases/load.ts';
-import { loadConfig, loadEnv } from '../engine/config/index.ts';
+import { type Env, loadConfig } from '../engine/config/index.ts';
 import { ConfigError, describeError } from '../engine/errors.ts';
+import { EXIT } from '../engine/exit-codes.ts';
+import { TARGETS } from '../engine/targets/index.ts';
 import { countVerdicts, type RunReport } from '../reporters/model.ts';
+import { judge } from '../reporters/verdict.ts';
 import { REPORT_FILES } from '../reporters/write.ts';
 import { BUNDLED_BASELINE, findSecrets, MANIFEST, readTree, sha256, untarGz } from './bundle.ts';
-import { EXIT } from './exit-codes.ts';
-import { describeExit } from './merge.ts';
-import { exitCodeFor } from './run.ts';
+import { logVerdict } from './merge.ts';
 
 /** Files of a bundle: a directory or a gzipped tar. */
 export function readBundle(path: string): Map<string, Buffer> {
@@ -74,10 +74,10 @@ export function rederive(files: Map<string, Buffer>, log: (line: string) => void
   } else if (claimed) {
     log(`  baseline: results.json marks ${claimed} failure(s) as excused, but the bundle has no baseline: not excused`);
   }
-  return { report, code: exitCodeFor(report) };
+  return { report, code: judge(report).exitCode };
 }
 
-export function verifyCommand(path: string, log: (line: string) => void): number {
+export function verifyCommand(env: Env, path: string, log: (line: string) => void): number {
   const bundle = resolve(path);
   const files = readBundle(bundle);
   log(`verify ${bundle}`);
@@ -89,7 +89,7 @@ export function verifyCommand(path: string, log: (line: string) => void): number
   }
   log(`✓ integrity: ${files.size - 1} files match ${MANIFEST} (sha256)`);
   try {
-    loadConfig(loadEnv()); // learn this environment's secret values, if any
+    loadConfig(env); // learn this environment's secret values, if any
   } catch {
     // verifying needs no configuration
   }
@@ -105,16 +105,15 @@ export function verifyCommand(path: string, log: (line: string) => void): number
     git?: { commit: string; modified: boolean } | null;
     caseFiles?: { path: string; sha256: string }[];
   };
-  const local = new Map(Object.values(CASE_FILES).map((f) => [`fixtures/${f}`, join(FIXTURES_DIR, f)]));
+  const local = new Map(TARGETS.map((t) => [`fixtures/${t.caseFile}`, join(FIXTURES_DIR, t.caseFile)]));
   const differ = (suite.caseFiles ?? []).filter((c) => local.has(c.path) && sha256(readFileSync(local.get(c.path) ?? '')) !== c.sha256).map((c) => c.path);
   log(
     `  suite: ${suite.tool?.name ?? '?'} ${suite.tool?.version ?? '?'}${suite.git ? ` (git ${suite.git.commit.slice(0, 12)}${suite.git.modified ? ', modified' : ''})` : ''}; case files ${differ.length ? `differ from this checkout: ${differ.join(', ')}` : 'as in this checkout'}`,
   );
-  const { report, code } = rederive(files, log);
+  const { report } = rederive(files, log);
   log(`  run ${report.runId}, ${report.startedAt} → ${report.finishedAt}${report.shard ? `, shard ${report.shard.index}/${report.shard.total} only` : ''}`);
   for (const t of report.targets) log(`  target ${t.suite}: ${t.url} (${t.version})${t.insecure ? ' — TLS verification disabled' : ''}`);
   const c = countVerdicts(report.results);
   log(`  ${c.pass} passed, ${c.fail} failed, ${c.error} errors, ${c.skip} skipped (${c.total} cases); ${report.runErrors.length} run error(s)`);
-  log(`verdict: ${describeExit(code)} (exit ${code})`);
-  return code;
+  return logVerdict(report, log);
 }

@@ -1,13 +1,25 @@
-import { afterAll, beforeAll, describe, test } from 'vitest';
+import { afterAll, beforeAll, describe, inject, test } from 'vitest';
 import { isSelected } from './cases/select.ts';
-import { inShard, parseShard } from './cases/shard.ts';
-import type { CaseVariant, ConformanceCase } from './cases/types.ts';
-import { type Config, loadConfig, loadEnv } from './config/index.ts';
+import { inShard } from './cases/shard.ts';
+import type { Config } from './config/index.ts';
+import { registerSecret } from './config/secrets.ts';
 import { type CaseResult, explain } from './results.ts';
-import { type RunCaseOptions, runCase, type TargetAdapter } from './run-case.ts';
-import type { SchemaRegistry } from './schemas.ts';
+import { runCase } from './run-case.ts';
+import { casesOf, type OpenedSuite, openSuite } from './targets/index.ts';
+import type { AnyTarget, TargetInfo } from './targets/target.ts';
+
+/** What the CLI hands every vitest worker: the configuration it parsed, what it discovered, the secrets to redact. */
+export interface ProvidedRun {
+  config: Config;
+  /** Each target's discovered facts, by target name. */
+  facts: Record<string, unknown>;
+  secrets: string[];
+}
 
 declare module 'vitest' {
+  interface ProvidedContext {
+    conformance: ProvidedRun;
+  }
   interface TaskMeta {
     /** The case result, read by reporters/conformance.ts (JSON only: it crosses the worker boundary). */
     result?: CaseResult;
@@ -16,45 +28,22 @@ declare module 'vitest' {
   }
 }
 
-/** Shown in the report header for each suite. */
-export interface TargetInfo {
-  suite: string;
-  url: string;
-  version: string;
-  details: Record<string, string>;
-  insecure?: boolean;
-}
-
-export interface OpenedTarget<C extends ConformanceCase> {
-  adapter: TargetAdapter<C>;
-  info: TargetInfo;
-  close(): Promise<void>;
-}
-
-export interface SuiteDefinition<C extends ConformanceCase> {
-  title: string;
-  variants: CaseVariant<C>[];
-  schemas: SchemaRegistry;
-  open(config: Config): Promise<OpenedTarget<C>>;
-}
-
 /**
- * Declares a conformance suite: one vitest test per case variant, run concurrently (CONFORMANCE_CONCURRENCY),
- * each recording its CaseResult as task meta for the reporters. A failed or errored case fails its test with
- * the one line that explains it.
+ * Declares a target's conformance suite: one vitest test per selected case variant, run concurrently (the
+ * run's concurrency), each recording its CaseResult as task meta for the reporters. The target opens when the
+ * suite starts; a failed or errored case fails its test with the one line that explains it.
  */
-export function defineConformanceSuite<C extends ConformanceCase>(def: SuiteDefinition<C>): void {
-  const env = loadEnv();
-  const config = loadConfig(env);
-  const options: RunCaseOptions = { fullEvidence: process.env.CONFORMANCE_FULL_EVIDENCE === 'true' };
-  let opened: OpenedTarget<C> | undefined;
-  // CONFORMANCE_SHARD=i/n (cases/shard.ts): only the variants whose id hashes to shard i (validated by the CLI).
-  const shard = parseShard(env.CONFORMANCE_SHARD);
-  const variants = def.variants.filter((v) => isSelected(config.run.selection, v.id, v.case) && inShard(v.id, shard));
+export function defineConformanceSuite(target: AnyTarget): void {
+  const { config, facts, secrets } = inject('conformance');
+  // Workers redact evidence too: they must know every secret the CLI loaded.
+  for (const s of secrets) registerSecret(s);
+  const { selection, shard, fullEvidence } = config.run;
+  const variants = target.variants(casesOf(target), facts[target.name]).filter((v) => isSelected(selection, v.id, v.case) && inShard(v.id, shard));
+  let opened: OpenedSuite | undefined;
 
-  describe.concurrent(def.title, () => {
+  describe.concurrent(target.suite, () => {
     beforeAll(async () => {
-      opened = await def.open(config);
+      opened = await openSuite(target, config, facts[target.name]);
     });
     afterAll(async () => {
       await opened?.close();
@@ -62,7 +51,7 @@ export function defineConformanceSuite<C extends ConformanceCase>(def: SuiteDefi
     // [id, variant] pairs: '%s' prints the id whole (an object's '$id' would be quoted and cut).
     test.for(variants.map((v) => [v.id, v] as const))('%s', async ([, v], { task, skip }) => {
       if (!opened) throw new Error('target not opened');
-      const result = await runCase(v, opened.adapter, def.schemas, options);
+      const result = await runCase(v, opened.adapter, opened.schemas, { fullEvidence });
       task.meta.result = result;
       task.meta.target = opened.info;
       if (result.verdict === 'skip') skip(result.reason);

@@ -1,8 +1,7 @@
 import type { Reporter, TestCase, TestModule, TestRunEndReason } from 'vitest/node';
-import { parseShard, type Shard } from '../engine/cases/shard.ts';
-import { loadEnv } from '../engine/config/index.ts';
+import type { Shard } from '../engine/cases/shard.ts';
 import { type CaseResult, explain } from '../engine/results.ts';
-import type { TargetInfo } from '../engine/suite.ts';
+import type { TargetInfo } from '../engine/targets/target.ts';
 import { bySuite, countVerdicts, type RunReport } from './model.ts';
 
 const SYMBOL = { pass: '✓', fail: '✗', error: '!', skip: '–' } as const;
@@ -14,7 +13,7 @@ export interface ConformanceReporterOptions {
   onReport(report: RunReport): void;
   /** Where progress goes (default stdout). */
   write?: (line: string) => void;
-  /** The shard this run is (default: CONFORMANCE_SHARD); recorded in the report for `merge`. */
+  /** The shard this run is; recorded in the report for `merge`. */
   shard?: Shard;
 }
 
@@ -97,7 +96,7 @@ export default class ConformanceReporter implements Reporter {
       results,
       runErrors,
     };
-    const shard = this.options.shard ?? parseShard(loadEnv().CONFORMANCE_SHARD);
+    const shard = this.options.shard;
     if (shard) report.shard = shard;
     const c = countVerdicts(results);
     this.write('');

@@ -1,6 +1,7 @@
 import type { CaseResult } from '../engine/results.ts';
 import { explain } from '../engine/results.ts';
 import { type Counts, countVerdicts, coverageMatrix, microversionMatrix, type RunReport, sortResults } from './model.ts';
+import { judge } from './verdict.ts';
 
 const esc = (s: unknown): string =>
   String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
@@ -99,9 +100,8 @@ function failureIndex(results: CaseResult[]): string {
 export function renderHtml(report: RunReport): string {
   const results = sortResults(report.results);
   const all = countVerdicts(results);
-  const openFails = results.filter((r) => r.verdict === 'fail' && !r.baselined).length;
-  const verdict =
-    openFails > 0 || (report.baselineProblems?.length ?? 0) > 0 ? 'non-conformant' : all.error > 0 || report.runErrors.length ? 'incomplete' : 'conformant';
+  const { verdict, headline } = judge(report);
+  const why = headline.slice(verdict.length).trim();
   const targets = report.targets
     .map(
       (t) =>
@@ -122,7 +122,7 @@ export function renderHtml(report: RunReport): string {
         .join('')}</table>`
     : '';
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>update-conformance ${esc(report.runId)}: ${verdict}</title><style>${STYLE}</style></head><body>
-<h1>update-conformance: <span class="${verdict === 'non-conformant' ? 'fail' : verdict === 'incomplete' ? 'error' : 'pass'}">${verdict}</span></h1>
+<h1>update-conformance: <span class="${verdict === 'non-conformant' ? 'fail' : verdict === 'conformant' ? 'pass' : 'error'}">${verdict}</span>${why ? ` <small>${esc(why)}</small>` : ''}</h1>
 <p>Run <code>${esc(report.runId)}</code> · ${esc(report.startedAt)} → ${esc(report.finishedAt)} · ${esc(report.tool.name)} ${esc(report.tool.version)}${report.interrupted ? ' · <strong class="error">interrupted: partial results</strong>' : ''}</p>
 <ul>${targets}</ul>
 <p>Legend: ✓ passed · ✗ failed · ! technical error · – skipped (with the reason in the case)</p>

@@ -8,6 +8,7 @@
  */
 import { type CaseResult, explain } from '../engine/results.ts';
 import { bySuite, type RunReport, sortResults } from './model.ts';
+import { judge } from './verdict.ts';
 
 // XML 1.0 allows tab, LF, CR and everything from U+0020 except the surrogates and U+FFFE/U+FFFF.
 const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
@@ -112,6 +113,8 @@ export function renderJunit(report: RunReport): string {
     ...(report.baselineProblems ?? []).map((message, i) => ({ name: `baseline problem ${i + 1}`, kind: 'failure' as const, message })),
   ];
   if (report.interrupted) problems.unshift({ name: 'interrupted', kind: 'error', message: 'the run was interrupted: results are partial' });
+  // An empty run must not read as a clean one in a CI test view.
+  if (report.results.length === 0 && !report.interrupted) problems.unshift({ name: 'no case ran', kind: 'error', message: judge(report).headline });
   if (problems.length) {
     const t: Tally = {
       tests: problems.length,

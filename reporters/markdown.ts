@@ -1,20 +1,16 @@
 import { explain } from '../engine/results.ts';
 import { bySuite, countVerdicts, type RunReport } from './model.ts';
+import { judge, type RunVerdict } from './verdict.ts';
+
+const ICON: Record<RunVerdict, string> = { conformant: '✅', 'non-conformant': '❌', incomplete: '⚠️', interrupted: '⚠️' };
 
 const MAX_LISTED = 50;
 
 /** A summary that fits a CI job summary: verdict, counts per suite, every failure in one line. */
 export function renderMarkdown(report: RunReport): string {
   const all = countVerdicts(report.results);
-  const open = countVerdicts(report.results.filter((r) => !r.baselined));
-  const known = all.fail - open.fail;
-  const gate = open.fail > 0 || (report.baselineProblems?.length ?? 0) > 0;
-  const verdict = gate
-    ? '❌ non-conformant'
-    : all.error > 0 || report.runErrors.length
-      ? '⚠️ incomplete'
-      : `✅ conformant${known ? ` (${known} known deviation${known === 1 ? '' : 's'} in the baseline)` : ''}`;
-  const lines = [`# update-conformance: ${verdict}`, ''];
+  const { verdict, headline } = judge(report);
+  const lines = [`# update-conformance: ${ICON[verdict]} ${headline}`, ''];
   lines.push(`Run \`${report.runId}\` · ${report.startedAt} · ${report.interrupted ? '**interrupted — partial results**' : 'complete'}`, '');
   for (const t of report.targets) {
     lines.push(`- **${t.suite}** → ${t.url} (${t.version})${t.insecure ? ' — ⚠️ TLS verification disabled' : ''}`);

@@ -1,5 +1,5 @@
 import type { CaseResult, Verdict } from '../engine/results.ts';
-import type { TargetInfo } from '../engine/suite.ts';
+import type { TargetInfo } from '../engine/targets/target.ts';
 
 /** Everything a run produced: the one input of every report writer (and of merge and verify). */
 export interface RunReport {

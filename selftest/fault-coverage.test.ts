@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { CaseVariant } from '../engine/cases/types.ts';
 import { type CaseResult, explain } from '../engine/results.ts';
 import { runCase } from '../engine/run-case.ts';
-import { type OpenTarget, openK8sReferenceTarget, openNovaReferenceTarget } from './support/targets.ts';
+import { TARGETS } from '../engine/targets/index.ts';
+import { type OpenTarget, openReferenceTarget } from './support/targets.ts';
 
 async function runAll(t: OpenTarget, variants: CaseVariant[], concurrency = 8): Promise<CaseResult[]> {
   const results: CaseResult[] = new Array(variants.length);
@@ -31,10 +32,9 @@ const coverage: string[] = [
   '',
 ];
 
-for (const [name, open] of [
-  ['k8s.pods.patch', openK8sReferenceTarget],
-  ['nova.servers.update', openNovaReferenceTarget],
-] as const) {
+for (const target of TARGETS) {
+  const name = target.suite;
+  const open = () => openReferenceTarget(target);
   describe(`${name} against its reference backend`, () => {
     let t: OpenTarget;
     let faithful: CaseResult[] = [];

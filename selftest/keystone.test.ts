@@ -1,10 +1,10 @@
 /** Keystone v3 password auth against the reference backend's Keystone-compatible endpoint (loopback). */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type NovaReference, startNovaReference } from '../backends/nova-reference/index.ts';
-import type { OsCredentials } from '../engine/config/index.ts';
 import { AuthError } from '../engine/errors.ts';
 import { HttpClient } from '../engine/http/client.ts';
 import { NovaClient } from '../engine/targets/nova/client.ts';
+import type { OsCredentials } from '../engine/targets/nova/config.ts';
 import { AuthSession } from '../engine/targets/nova/keystone.ts';
 
 describe('AuthSession', () => {

@@ -2,16 +2,13 @@
  * Opens a suite's target exactly as the vitest suites do (suites/k8s, suites/nova): configuration from an env
  * record → session → the suite's adapter and schema registry, so the benchmark measures the same code path.
  */
-import { loadCaseFile } from '../../engine/cases/load.ts';
 import type { CaseVariant } from '../../engine/cases/types.ts';
 import { type Config, loadConfig } from '../../engine/config/index.ts';
 import type { TargetAdapter } from '../../engine/run-case.ts';
-import { SchemaRegistry } from '../../engine/schemas.ts';
-import { addK8sSchemas, type PodCase, podsPatchAdapter, podVariants } from '../../engine/targets/k8s/pods-patch.ts';
-import { openK8sSession } from '../../engine/targets/k8s/session.ts';
+import type { SchemaRegistry } from '../../engine/schemas.ts';
+import { openSuite, targetNamed } from '../../engine/targets/index.ts';
 import type { MicroversionRange } from '../../engine/targets/nova/microversions.ts';
-import { addNovaSchemas, type ServerCase, serversUpdateAdapter, serverVariants } from '../../engine/targets/nova/servers-update.ts';
-import { openNovaSession } from '../../engine/targets/nova/session.ts';
+import type { NovaFacts } from '../../engine/targets/nova/preflight.ts';
 import type { SuiteName } from './backends.ts';
 
 export interface BenchTarget {
@@ -30,32 +27,17 @@ export interface BenchTarget {
 
 export async function openBenchTarget(suite: SuiteName, env: Record<string, string>): Promise<BenchTarget> {
   const config = loadConfig(env);
-  if (suite === 'k8s') {
-    const schemas = new SchemaRegistry();
-    addK8sSchemas(schemas);
-    const variants = podVariants(loadCaseFile<PodCase>('k8s/pods-patch.cases.yaml').cases) as CaseVariant[];
-    const session = await openK8sSession(config);
-    return {
-      suite,
-      config,
-      variants,
-      adapter: podsPatchAdapter(session) as unknown as TargetAdapter,
-      schemas,
-      close: () => session.close(),
-    };
-  }
-  const schemas = new SchemaRegistry();
-  const table = addNovaSchemas(schemas);
-  const session = await openNovaSession(config);
+  const opened = await openSuite(targetNamed(suite), config);
+  const nova = suite === 'nova' ? (opened.facts as NovaFacts) : undefined;
   return {
     suite,
     config,
-    variants: serverVariants(loadCaseFile<ServerCase>('nova/servers-update.cases.yaml').cases, session.range) as CaseVariant[],
-    adapter: serversUpdateAdapter(session, table) as unknown as TargetAdapter,
-    schemas,
-    novaRange: session.range,
-    poolSize: config.nova?.serverIds.length,
-    close: () => session.close(),
+    variants: opened.variants,
+    adapter: opened.adapter,
+    schemas: opened.schemas,
+    novaRange: nova?.range,
+    poolSize: nova ? (config.targets.nova as { serverIds: string[] }).serverIds.length : undefined,
+    close: () => opened.close(),
   };
 }
 

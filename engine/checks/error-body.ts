@@ -1,7 +1,7 @@
+import type { Obj } from '../json.ts';
 import type { CheckFailure } from './outcome.ts';
 import { type CheckContext, type CheckOutcome, fail, isSuccess, notApplicable, show } from './outcome.ts';
 
-type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**

@@ -1,20 +1,29 @@
+import { TARGETS } from '../targets/index.ts';
 import type { Env } from './env.ts';
-import { type K8sTargetConfig, loadK8sConfig } from './k8s.ts';
-import { loadNovaConfig, type NovaTargetConfig } from './openstack.ts';
 import { loadRunConfig, type RunConfig } from './run.ts';
 
 export { type Env, loadEnv } from './env.ts';
-export type { K8sTargetConfig } from './k8s.ts';
-export type { NovaTargetConfig, OsCredentials } from './openstack.ts';
-export type { RunConfig, SuiteName } from './run.ts';
+export type { RunConfig } from './run.ts';
 
-/** Everything a run needs, validated up front: a bad setting throws `ConfigError` before any request. */
+/**
+ * Everything a run needs, validated up front: a bad setting throws `ConfigError` before any request. Parsed
+ * once (by the CLI) and handed to the vitest workers as it is; nobody re-reads the environment after this.
+ */
 export interface Config {
   run: RunConfig;
-  k8s?: K8sTargetConfig;
-  nova?: NovaTargetConfig;
+  /** Each configured target's own configuration, by target name (engine/targets/index.ts). */
+  targets: Record<string, unknown>;
 }
 
 export function loadConfig(env: Env): Config {
-  return { run: loadRunConfig(env), k8s: loadK8sConfig(env), nova: loadNovaConfig(env) };
+  const run = loadRunConfig(
+    env,
+    TARGETS.map((t) => t.name),
+  );
+  const targets: Record<string, unknown> = {};
+  for (const t of TARGETS) {
+    const cfg = t.loadConfig(env);
+    if (cfg !== undefined) targets[t.name] = cfg;
+  }
+  return { run, targets };
 }

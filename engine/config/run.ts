@@ -1,17 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { parseSelection, type Selection } from '../cases/select.ts';
+import { parseShard, type Shard } from '../cases/shard.ts';
 import { ConfigError } from '../errors.ts';
 import { type Env, get, getInt } from './env.ts';
-
-export const SUITES = ['k8s', 'nova'] as const;
-export type SuiteName = (typeof SUITES)[number];
 
 /** Settings of the run itself, independent of the targets. */
 export interface RunConfig {
   /** Short id in every created resource's name and label, so cleanup never touches anything else. */
   runId: string;
-  /** Suites requested explicitly (CONFORMANCE_SUITES); undefined = every configured one. */
-  suites?: SuiteName[];
+  /** Suites (target names) requested explicitly (CONFORMANCE_SUITES); undefined = every configured one. */
+  suites?: string[];
   reportDir: string;
   /** Cases in flight at once per suite. */
   concurrency: number;
@@ -22,18 +20,23 @@ export interface RunConfig {
   updateBaseline: boolean;
   /** CONFORMANCE_CASES / CONFORMANCE_TAGS. */
   selection: Selection;
+  /** CONFORMANCE_SHARD: run only this shard's variants (engine/cases/shard.ts). */
+  shard?: Shard;
+  /** CONFORMANCE_FULL_EVIDENCE: keep every exchange of passing cases too, not only the update's. */
+  fullEvidence: boolean;
 }
 
 export function newRunId(): string {
   return randomBytes(3).toString('hex');
 }
 
-export function loadRunConfig(env: Env): RunConfig {
+/** The run's own settings; `known` are the suite names CONFORMANCE_SUITES may use. */
+export function loadRunConfig(env: Env, known: readonly string[]): RunConfig {
   const runId = get(env, 'CONFORMANCE_RUN_ID') ?? newRunId();
   if (!/^[a-z0-9]{4,12}$/.test(runId)) {
     throw new ConfigError('CONFORMANCE_RUN_ID', `"${runId}" is not a run id`, 'use 4-12 lowercase letters or digits');
   }
-  let suites: SuiteName[] | undefined;
+  let suites: string[] | undefined;
   const rawSuites = get(env, 'CONFORMANCE_SUITES');
   if (rawSuites) {
     suites = [];
@@ -41,10 +44,10 @@ export function loadRunConfig(env: Env): RunConfig {
       .split(',')
       .map((x) => x.trim())
       .filter(Boolean)) {
-      if (!(SUITES as readonly string[]).includes(s)) {
-        throw new ConfigError('CONFORMANCE_SUITES', `unknown suite "${s}"`, `use a comma-separated list of: ${SUITES.join(', ')}`);
+      if (!known.includes(s)) {
+        throw new ConfigError('CONFORMANCE_SUITES', `unknown suite "${s}"`, `use a comma-separated list of: ${known.join(', ')}`);
       }
-      suites.push(s as SuiteName);
+      suites.push(s);
     }
   }
   return {
@@ -56,5 +59,7 @@ export function loadRunConfig(env: Env): RunConfig {
     baselineFile: get(env, 'CONFORMANCE_BASELINE'),
     updateBaseline: get(env, 'CONFORMANCE_UPDATE_BASELINE') === 'true',
     selection: parseSelection(get(env, 'CONFORMANCE_CASES'), get(env, 'CONFORMANCE_TAGS')),
+    shard: parseShard(env.CONFORMANCE_SHARD),
+    fullEvidence: get(env, 'CONFORMANCE_FULL_EVIDENCE') === 'true',
   };
 }

@@ -1,18 +1,14 @@
 /**
- * Opens the suites' targets in-process against the reference backends, through the ordinary configuration
- * contract (an env record → loadConfig), so self-tests exercise exactly what a real run does.
+ * Opens the suites' targets in-process against their reference backends, through the ordinary configuration
+ * contract (an env record → loadConfig → openSuite), so self-tests exercise exactly what a real run does.
  */
-import { startK8sReference } from '../../backends/k8s-reference/index.ts';
-import { passwordAuthEnv, startNovaReference } from '../../backends/nova-reference/index.ts';
-import { loadCaseFile } from '../../engine/cases/load.ts';
+import { startReferenceBackend } from '../../cli/embedded.ts';
 import type { CaseVariant } from '../../engine/cases/types.ts';
 import { loadConfig } from '../../engine/config/index.ts';
 import type { TargetAdapter } from '../../engine/run-case.ts';
-import { SchemaRegistry } from '../../engine/schemas.ts';
-import { addK8sSchemas, type PodCase, podsPatchAdapter, podVariants } from '../../engine/targets/k8s/pods-patch.ts';
-import { openK8sSession } from '../../engine/targets/k8s/session.ts';
-import { addNovaSchemas, type ServerCase, serversUpdateAdapter, serverVariants } from '../../engine/targets/nova/servers-update.ts';
-import { openNovaSession } from '../../engine/targets/nova/session.ts';
+import type { SchemaRegistry } from '../../engine/schemas.ts';
+import { openSuite, targetNamed } from '../../engine/targets/index.ts';
+import type { AnyTarget } from '../../engine/targets/target.ts';
 
 export interface OpenTarget {
   suite: string;
@@ -30,44 +26,27 @@ const runEnv = (extra: Record<string, string>) => ({
   ...extra,
 });
 
-export async function openK8sReferenceTarget(): Promise<OpenTarget> {
-  const { K8S_FAULTS } = await import('../../backends/k8s-reference/index.ts');
-  const backend = await startK8sReference({ token: 'selftest-k8s-token' });
-  const config = loadConfig(runEnv({ K8S_SERVER: backend.url, K8S_TOKEN: 'selftest-k8s-token' }));
-  const session = await openK8sSession(config);
-  const schemas = new SchemaRegistry();
-  addK8sSchemas(schemas);
-  return {
-    suite: 'k8s.pods.patch',
-    variants: podVariants(loadCaseFile<PodCase>('k8s/pods-patch.cases.yaml').cases) as CaseVariant[],
-    adapter: podsPatchAdapter(session) as unknown as TargetAdapter,
-    schemas,
-    faults: K8S_FAULTS,
-    setFaults: (f) => backend.setFaults(f as never),
-    async close() {
-      await session.close();
-      await backend.close();
-    },
-  };
+export async function openReferenceTarget(target: AnyTarget): Promise<OpenTarget> {
+  const backend = await startReferenceBackend(target);
+  try {
+    const suite = await openSuite(target, loadConfig(runEnv(backend.env)));
+    return {
+      suite: target.suite,
+      variants: suite.variants,
+      adapter: suite.adapter,
+      schemas: suite.schemas,
+      faults: backend.faults,
+      setFaults: (f) => backend.setFaults(f),
+      async close() {
+        await suite.close();
+        await backend.close();
+      },
+    };
+  } catch (err) {
+    await backend.close();
+    throw err;
+  }
 }
 
-export async function openNovaReferenceTarget(): Promise<OpenTarget> {
-  const { NOVA_FAULTS } = await import('../../backends/nova-reference/index.ts');
-  const backend = await startNovaReference({});
-  const config = loadConfig(runEnv(passwordAuthEnv(backend)));
-  const session = await openNovaSession(config);
-  const schemas = new SchemaRegistry();
-  const table = addNovaSchemas(schemas);
-  return {
-    suite: 'nova.servers.update',
-    variants: serverVariants(loadCaseFile<ServerCase>('nova/servers-update.cases.yaml').cases, session.range) as CaseVariant[],
-    adapter: serversUpdateAdapter(session, table) as unknown as TargetAdapter,
-    schemas,
-    faults: NOVA_FAULTS,
-    setFaults: (f) => backend.setFaults(f as never),
-    async close() {
-      await session.close();
-      await backend.close();
-    },
-  };
-}
+export const openK8sReferenceTarget = () => openReferenceTarget(targetNamed('k8s'));
+export const openNovaReferenceTarget = () => openReferenceTarget(targetNamed('nova'));

@@ -1,7 +1,7 @@
-import type { K8sTargetConfig } from '../../config/k8s.ts';
 import { SetupError } from '../../errors.ts';
 import { HttpClient } from '../../http/client.ts';
 import type { Exchange } from '../../http/exchange.ts';
+import type { K8sTargetConfig } from './config.ts';
 
 export interface K8sRequestOptions {
   body?: string;

@@ -7,6 +7,7 @@ import type { CaseVariant, ConformanceCase } from '../../cases/types.ts';
 import type { TargetTraits } from '../../checks/outcome.ts';
 import { SetupError } from '../../errors.ts';
 import type { Exchange } from '../../http/exchange.ts';
+import type { Obj } from '../../json.ts';
 import { RUN_LABEL } from '../../lifecycle/labels.ts';
 import type { SubjectHandle, TargetAdapter } from '../../run-case.ts';
 import type { SchemaRegistry } from '../../schemas.ts';
@@ -36,7 +37,6 @@ export function podVariants(cases: PodCase[]): CaseVariant<PodCase>[] {
   return out;
 }
 
-type Obj = Record<string, unknown>;
 function merge(a: Obj, b: Obj): Obj {
   const out: Obj = { ...a };
   for (const [k, v] of Object.entries(b)) {
@@ -66,6 +66,18 @@ const GENERATORS = (podName: string): Record<string, Generator> => ({
   'json-patch-ops': (spec) => Array.from({ length: Number(spec.count) }, () => ({ op: 'test', path: '/metadata/name', value: podName })),
 });
 
+/** The pod every case starts from (fixtures/k8s/pod-template.yaml), before the case's own setup. */
+export function loadPodTemplate(): Obj {
+  return parseYaml(readFileSync(join(FIXTURES_DIR, 'k8s', 'pod-template.yaml'), 'utf8')) as Obj;
+}
+
+/** A case whose expectation is written for other Kubernetes minors than the target's is skipped, saying so. */
+export function podSkipReason(v: CaseVariant<PodCase>, serverVersion: string): string | undefined {
+  const range = v.case.versions;
+  if (range && !inRange(serverVersion, range)) return `expectation holds for Kubernetes ${describeRange(range)}; target is ${serverVersion}`;
+  return undefined;
+}
+
 export interface PodsPatchTarget {
   client: K8sClient;
   namespace: string;
@@ -76,7 +88,7 @@ export interface PodsPatchTarget {
 
 /** The adapter that lets the generic runner exercise PATCH pods/{name}. */
 export function podsPatchAdapter(t: PodsPatchTarget): TargetAdapter<PodCase> {
-  const template = parseYaml(readFileSync(join(FIXTURES_DIR, 'k8s', 'pod-template.yaml'), 'utf8')) as Obj;
+  const template = loadPodTemplate();
   let counter = 0;
   const traits: TargetTraits = {
     writeVolatile: ['/metadata/resourceVersion', '/metadata/managedFields', '/metadata/generation'],
@@ -87,11 +99,7 @@ export function podsPatchAdapter(t: PodsPatchTarget): TargetAdapter<PodCase> {
 
   return {
     traits,
-    skipReason(v) {
-      const range = v.case.versions;
-      if (range && !inRange(t.serverVersion, range)) return `expectation holds for Kubernetes ${describeRange(range)}; target is ${t.serverVersion}`;
-      return undefined;
-    },
+    skipReason: (v) => podSkipReason(v, t.serverVersion),
     async prepare(v): Promise<SubjectHandle> {
       const c = v.case;
       const setupExchanges: Exchange[] = [];

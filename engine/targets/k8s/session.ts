@@ -1,8 +1,10 @@
-import type { Config } from '../../config/index.ts';
+import type { RunConfig } from '../../config/run.ts';
 import { SetupError } from '../../errors.ts';
 import { RUN_LABEL, runPrefix } from '../../lifecycle/labels.ts';
 import { K8sClient } from './client.ts';
+import type { K8sTargetConfig } from './config.ts';
 import type { PodsPatchTarget } from './pods-patch.ts';
+import type { K8sFacts } from './preflight.ts';
 
 /** A Kubernetes target opened for a run: client, server version and the namespace the run works in. */
 export interface K8sSession extends PodsPatchTarget {
@@ -16,17 +18,14 @@ export function runNamespace(runId: string): string {
   return `${runPrefix(runId)}ns`;
 }
 
-/** Reads /version, creates the run-scoped namespace unless K8S_NAMESPACE is given. */
-export async function openK8sSession(config: Config): Promise<K8sSession> {
-  const k8s = config.k8s;
-  if (!k8s) throw new SetupError('no Kubernetes target configured');
-  const client = new K8sClient(k8s, config.run.timeoutMs);
-  const version = await client.version();
+/** Creates the run-scoped namespace unless K8S_NAMESPACE is given. */
+export async function openK8sSession(k8s: K8sTargetConfig, run: RunConfig, facts: K8sFacts): Promise<K8sSession> {
+  const client = new K8sClient(k8s, run.timeoutMs);
   let namespace = k8s.namespace;
   let ownsNamespace = false;
   if (!namespace) {
-    namespace = runNamespace(config.run.runId);
-    const ex = await client.createNamespace(namespace, { [RUN_LABEL]: config.run.runId });
+    namespace = runNamespace(run.runId);
+    const ex = await client.createNamespace(namespace, { [RUN_LABEL]: run.runId });
     if (ex.response.status !== 201 && ex.response.status !== 409) {
       throw new SetupError(`creating namespace ${namespace} answered ${ex.response.status}: ${ex.response.text.slice(0, 200)}`);
     }
@@ -35,9 +34,9 @@ export async function openK8sSession(config: Config): Promise<K8sSession> {
   return {
     client,
     namespace,
-    runId: config.run.runId,
-    serverVersion: `${version.major}.${version.minor}`,
-    gitVersion: version.gitVersion,
+    runId: run.runId,
+    serverVersion: facts.serverVersion,
+    gitVersion: facts.gitVersion,
     ownsNamespace,
     async close() {
       if (ownsNamespace) await client.deleteNamespace(namespace);

@@ -1,8 +1,7 @@
-import type { K8sTargetConfig } from '../../config/k8s.ts';
+import type { Obj } from '../../json.ts';
 import { RUN_LABEL, runPrefix } from '../../lifecycle/labels.ts';
 import { K8sClient } from './client.ts';
-
-type Obj = Record<string, unknown>;
+import type { K8sTargetConfig } from './config.ts';
 
 export interface SweepResult {
   /** Objects found that carry a run label (what was or would be deleted). */

@@ -1,10 +1,9 @@
 import { AuthError, SetupError } from '../../errors.ts';
 import type { HttpClient } from '../../http/client.ts';
 import type { Exchange } from '../../http/exchange.ts';
+import type { Obj } from '../../json.ts';
 import type { AuthSession } from './keystone.ts';
 import type { MicroversionRange } from './microversions.ts';
-
-type Obj = Record<string, unknown>;
 
 export interface NovaRequest {
   method: string;

@@ -1,9 +1,8 @@
-import type { OsCredentials } from '../../config/openstack.ts';
 import { registerSecret } from '../../config/secrets.ts';
 import { AuthError } from '../../errors.ts';
 import type { HttpClient } from '../../http/client.ts';
-
-type Obj = Record<string, unknown>;
+import type { Obj } from '../../json.ts';
+import type { OsCredentials } from './config.ts';
 
 /**
  * Refresh this long before the token expires (at most half its lifetime), so no request under assertion

@@ -1,9 +1,8 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { Obj } from '../../json.ts';
 import { compareVersions } from '../../versions.ts';
 import type { NovaClient } from './client.ts';
-
-type Obj = Record<string, unknown>;
 
 /** The editable fields of each server as the run found them, and the servers the run created. */
 export interface RestorePlan {

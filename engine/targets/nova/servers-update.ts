@@ -7,17 +7,17 @@ import type { CaseVariant, ConformanceCase } from '../../cases/types.ts';
 import type { TargetTraits } from '../../checks/outcome.ts';
 import { SetupError } from '../../errors.ts';
 import type { Exchange } from '../../http/exchange.ts';
+import type { Obj } from '../../json.ts';
 import type { SubjectHandle, TargetAdapter } from '../../run-case.ts';
 import type { SchemaRegistry } from '../../schemas.ts';
 import { compareVersions, describeRange } from '../../versions.ts';
 import type { NovaClient } from './client.ts';
 import { type MicroversionRange, microversionsFor } from './microversions.ts';
+import type { NovaFacts } from './preflight.ts';
 import type { NovaSession } from './session.ts';
 import type { NovaSetup, NovaUpdateRequest } from './types.ts';
 
 export type ServerCase = ConformanceCase<NovaUpdateRequest, NovaSetup>;
-
-type Obj = Record<string, unknown>;
 
 interface SchemaEntry {
   min: string;
@@ -60,6 +60,20 @@ export function serverVariants(cases: ServerCase[], target: MicroversionRange): 
   return out;
 }
 
+/** Why a variant cannot run against a target with these facts (the adapter and `doctor` both use this). */
+export function serverSkipReason(v: CaseVariant<ServerCase>, facts: NovaFacts): string | undefined {
+  const c = v.case;
+  const { range } = facts;
+  if (v.variant === 'unsupported')
+    return `outside the target's ${range.min}–${range.max}: the expectation holds for microversions ${describeRange(c.versions ?? {})}`;
+  if (c.requires?.includes('alt-credentials')) {
+    if (!facts.altConfigured && !facts.altServerId)
+      return 'cross-project: no second project configured (this case needs a second project: set OS_ALT_USERNAME/OS_ALT_PASSWORD/OS_ALT_PROJECT_NAME, or OS_ALT_TOKEN or OS_ALT_CLOUD)';
+    if (!facts.altServerId) return 'cross-project: the second project has no server (set NOVA_ALT_SERVER_IDS)';
+  }
+  return undefined;
+}
+
 export function serversUpdateAdapter(s: NovaSession, schemaTable: SchemaEntry[]): TargetAdapter<ServerCase> {
   const schemaAt = (mv: string) => schemaTable.find((e) => compareVersions(mv, e.min) >= 0 && compareVersions(mv, e.max) <= 0)?.schema;
   const traits: TargetTraits = {
@@ -80,15 +94,7 @@ export function serversUpdateAdapter(s: NovaSession, schemaTable: SchemaEntry[])
 
   return {
     traits,
-    skipReason(v) {
-      const c = v.case;
-      if (v.variant === 'unsupported') return `microversions ${describeRange(c.versions ?? {})} are outside the target's ${s.range.min}–${s.range.max}`;
-      if (c.requires?.includes('alt-credentials')) {
-        if (!s.alt && !s.altServerId) return 'needs a second project: set OS_ALT_USERNAME/OS_ALT_PASSWORD/OS_ALT_PROJECT_NAME (or OS_ALT_TOKEN, OS_ALT_CLOUD)';
-        if (!s.altServerId) return 'the second project has no server: set NOVA_ALT_SERVER_IDS';
-      }
-      return undefined;
-    },
+    skipReason: (v) => serverSkipReason(v, { range: s.range, targetMax: s.targetMax, altConfigured: Boolean(s.alt), altServerId: s.altServerId }),
     async prepare(v): Promise<SubjectHandle> {
       const c = v.case;
       const req = c.request;

@@ -1,16 +1,15 @@
 import { resolve } from 'node:path';
-import type { Config, NovaTargetConfig, OsCredentials } from '../../config/index.ts';
+import type { RunConfig } from '../../config/run.ts';
 import { SetupError } from '../../errors.ts';
-import { HttpClient } from '../../http/client.ts';
+import type { Obj } from '../../json.ts';
 import { runPrefix } from '../../lifecycle/labels.ts';
 import { Pool } from '../../lifecycle/pool.ts';
-import { compareVersions } from '../../versions.ts';
-import { NovaClient } from './client.ts';
-import { AuthSession } from './keystone.ts';
+import type { NovaClient } from './client.ts';
+import type { NovaTargetConfig } from './config.ts';
+import { novaClient, novaHttp } from './connect.ts';
 import type { MicroversionRange } from './microversions.ts';
+import type { NovaFacts } from './preflight.ts';
 import { editableFields, type RestorePlan, restorePlanPath, saveRestorePlan, undoRun } from './restore.ts';
-
-type Obj = Record<string, unknown>;
 
 /** A compute target opened for a run: clients, negotiated range, the server pool and the way back. */
 export interface NovaSession {
@@ -25,21 +24,6 @@ export interface NovaSession {
   pool: Pool<string>;
   runId: string;
   close(): Promise<void>;
-}
-
-function authSession(creds: OsCredentials, http: HttpClient, cfg: NovaTargetConfig, label: 'OS' | 'OS_ALT'): AuthSession {
-  return new AuthSession(creds, http, { regionName: cfg.regionName, interface: cfg.interface }, label);
-}
-
-async function endpointFor(auth: AuthSession, cfg: NovaTargetConfig): Promise<string> {
-  if (cfg.endpointOverride) return cfg.endpointOverride;
-  await auth.headers();
-  if (!auth.computeEndpoint) {
-    throw new SetupError(
-      `the Keystone catalog has no ${cfg.interface} compute endpoint${cfg.regionName ? ` in region ${cfg.regionName}` : ''}; set OS_REGION_NAME/OS_INTERFACE or OS_COMPUTE_ENDPOINT_OVERRIDE`,
-    );
-  }
-  return auth.computeEndpoint;
 }
 
 async function waitActive(client: NovaClient, id: string, mv: string, deadline: number): Promise<void> {
@@ -75,27 +59,25 @@ async function createServers(client: NovaClient, cfg: NovaTargetConfig, runId: s
   return ids;
 }
 
-/** Authenticates, discovers the microversion range, prepares the server pool and records how to undo the run. */
-export async function openNovaSession(config: Config): Promise<NovaSession> {
-  const cfg = config.nova;
-  if (!cfg) throw new SetupError('no compute target configured');
-  const http = new HttpClient({ timeoutMs: config.run.timeoutMs, ca: cfg.ca, insecure: cfg.insecure });
-  const auth = authSession(cfg.credentials, http, cfg, 'OS');
-  const client = new NovaClient(http, auth, await endpointFor(auth, cfg));
-  const discovered = await client.versionRange();
-  const cap = cfg.apiVersionCap;
-  const max = cap && compareVersions(cap, discovered.max) < 0 ? cap : discovered.max;
-  const range = { min: discovered.min, max };
+/** Authenticates, prepares the server pool (with the discovered range) and records how to undo the run. */
+export async function openNovaSession(cfg: NovaTargetConfig, run: RunConfig, facts: NovaFacts): Promise<NovaSession> {
+  const http = novaHttp(cfg, run.timeoutMs);
+  const { range } = facts;
+  const max = range.max;
+  let client: NovaClient;
   let alt: NovaClient | undefined;
-  if (cfg.alt) {
-    const altAuth = authSession(cfg.alt, http, cfg, 'OS_ALT');
-    alt = new NovaClient(http, altAuth, await endpointFor(altAuth, cfg));
+  try {
+    client = await novaClient(cfg, http);
+    if (cfg.alt) alt = await novaClient(cfg, http, 'OS_ALT');
+  } catch (err) {
+    await http.close();
+    throw err;
   }
-  const planPath = restorePlanPath(resolve(config.run.reportDir), config.run.runId);
-  const plan: RestorePlan = { runId: config.run.runId, microversion: max, servers: [], created: [] };
+  const planPath = restorePlanPath(resolve(run.reportDir), run.runId);
+  const plan: RestorePlan = { runId: run.runId, microversion: max, servers: [], created: [] };
   const save = () => saveRestorePlan(planPath, plan);
   let serverIds = cfg.serverIds;
-  if (serverIds.length === 0) serverIds = await createServers(client, cfg, config.run.runId, Math.min(config.run.concurrency, 4), plan, save);
+  if (serverIds.length === 0) serverIds = await createServers(client, cfg, run.runId, Math.min(run.concurrency, 4), plan, save);
   for (const id of serverIds) {
     const ex = await client.showServer(id, max);
     const server = (ex.response.json as Obj)?.server as Obj | undefined;
@@ -104,20 +86,14 @@ export async function openNovaSession(config: Config): Promise<NovaSession> {
     if (!plan.created.includes(id)) plan.servers.push({ id, fields: editableFields(server, max) });
   }
   save();
-  let altServerId = cfg.altServerIds[0];
-  if (!altServerId && alt) {
-    const ex = await alt.send({ method: 'GET', path: '/servers', microversion: '2.1' });
-    const servers = ((ex.response.json as Obj)?.servers ?? []) as Obj[];
-    altServerId = typeof servers[0]?.id === 'string' ? servers[0].id : undefined;
-  }
   return {
     client,
     alt,
-    altServerId,
+    altServerId: facts.altServerId,
     range,
-    targetMax: discovered.max,
+    targetMax: facts.targetMax,
     pool: new Pool(serverIds),
-    runId: config.run.runId,
+    runId: run.runId,
     async close() {
       try {
         // The plan stays on disk: after an interrupt, cases still in flight may update a server after this

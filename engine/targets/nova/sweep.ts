@@ -1,30 +1,20 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Config } from '../../config/index.ts';
-import { HttpClient } from '../../http/client.ts';
-import { NovaClient } from './client.ts';
-import { AuthSession } from './keystone.ts';
+import type { RunConfig } from '../../config/run.ts';
+import type { SweepResult } from '../target.ts';
+import type { NovaTargetConfig } from './config.ts';
+import { withNovaClient } from './connect.ts';
 import { readRestorePlan, restorePlanPath, undoRun } from './restore.ts';
 
 /**
  * After a run: if its restore plan is still on disk (the suite did not get to undo the run, e.g. it was
  * interrupted), restore the servers' fields and delete the servers it created. Returns what is left.
  */
-export async function undoNovaRun(config: Config): Promise<string[]> {
-  const nova = config.nova;
-  if (!nova) return [];
-  const path = restorePlanPath(resolve(config.run.reportDir), config.run.runId);
+export async function undoNovaRun(nova: NovaTargetConfig, run: RunConfig, runId: string): Promise<string[]> {
+  const path = restorePlanPath(resolve(run.reportDir), runId);
   const plan = readRestorePlan(path);
   if (!plan) return [];
-  const http = new HttpClient({ timeoutMs: config.run.timeoutMs, ca: nova.ca, insecure: nova.insecure });
-  try {
-    const auth = new AuthSession(nova.credentials, http, { regionName: nova.regionName, interface: nova.interface });
-    await auth.headers();
-    const endpoint = nova.endpointOverride ?? auth.computeEndpoint ?? '';
-    return await undoRun(new NovaClient(http, auth, endpoint), plan, path);
-  } finally {
-    await http.close();
-  }
+  return withNovaClient(nova, run.timeoutMs, (client) => undoRun(client, plan, path));
 }
 
 /** Names the run gives the servers it creates (engine/targets/nova/session.ts createServers). */
@@ -34,16 +24,10 @@ const CREATED_NAME = /^uc-[a-z0-9]{4,12}-server-\d+$/;
  * Leftovers of earlier runs: restore plans still on disk (servers whose fields were never put back, servers
  * created and never deleted) and servers named like the run's own. Nothing else is touched.
  */
-export async function sweepNova(config: Config, dryRun: boolean): Promise<{ found: string[]; failed: string[] }> {
-  const nova = config.nova;
-  const result = { found: [] as string[], failed: [] as string[] };
-  if (!nova) return result;
-  const http = new HttpClient({ timeoutMs: config.run.timeoutMs, ca: nova.ca, insecure: nova.insecure });
-  try {
-    const auth = new AuthSession(nova.credentials, http, { regionName: nova.regionName, interface: nova.interface });
-    await auth.headers();
-    const client = new NovaClient(http, auth, nova.endpointOverride ?? auth.computeEndpoint ?? '');
-    const dir = join(resolve(config.run.reportDir), '.restore');
+export async function sweepNova(nova: NovaTargetConfig, run: RunConfig, dryRun: boolean): Promise<SweepResult> {
+  const result: SweepResult = { found: [], failed: [] };
+  return withNovaClient(nova, run.timeoutMs, async (client) => {
+    const dir = join(resolve(run.reportDir), '.restore');
     const plans = existsSync(dir) ? readdirSync(dir).filter((f) => /^nova-[a-z0-9]+\.json$/.test(f)) : [];
     const planned = new Set<string>();
     for (const f of plans) {
@@ -64,8 +48,6 @@ export async function sweepNova(config: Config, dryRun: boolean): Promise<{ foun
       const ex = await client.send({ method: 'DELETE', path: `/servers/${s.id}`, microversion: '2.1' });
       if (![202, 204, 404].includes(ex.response.status)) result.failed.push(`server ${s.name} (${ex.response.status})`);
     }
-  } finally {
-    await http.close();
-  }
-  return result;
+    return result;
+  });
 }

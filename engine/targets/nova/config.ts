@@ -2,9 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { ConfigError } from '../errors.ts';
-import { type Env, get, getBool, getUrl } from './env.ts';
-import { registerSecret } from './secrets.ts';
+import { type Env, get, getBool, getUrl } from '../../config/env.ts';
+import { registerSecret } from '../../config/secrets.ts';
+import { ConfigError } from '../../errors.ts';
 
 export type OsAuthType = 'password' | 'token' | 'none';
 

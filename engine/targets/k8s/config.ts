@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { ConfigError } from '../errors.ts';
-import { type Env, get, getBool, getUrl } from './env.ts';
-import { registerSecret } from './secrets.ts';
+import { type Env, get, getBool, getUrl } from '../../config/env.ts';
+import { registerSecret } from '../../config/secrets.ts';
+import { ConfigError } from '../../errors.ts';
 
 /** Where and how to reach a Kubernetes API server. */
 export interface K8sTargetConfig {

@@ -1,0 +1,42 @@
+/**
+ * The registry of target APIs: the one list the CLI, the suites, the self-tests and the benchmarks iterate.
+ * A new target is a folder beside these (see docs/adding-a-target.md) and one line here.
+ */
+import { loadCaseFile } from '../cases/load.ts';
+import type { CaseVariant, ConformanceCase } from '../cases/types.ts';
+import type { Config } from '../config/index.ts';
+import { SetupError } from '../errors.ts';
+import { k8sTarget } from './k8s/index.ts';
+import { novaTarget } from './nova/index.ts';
+import type { AnyTarget, OpenedTarget } from './target.ts';
+
+export const TARGETS: readonly AnyTarget[] = [k8sTarget, novaTarget];
+
+export const TARGET_NAMES: readonly string[] = TARGETS.map((t) => t.name);
+
+export function targetNamed(name: string): AnyTarget {
+  const t = TARGETS.find((x) => x.name === name);
+  if (!t) throw new Error(`no target module named ${name}`);
+  return t;
+}
+
+/** The cases of a target, loaded and validated from its case file. */
+export function casesOf(target: AnyTarget): ConformanceCase[] {
+  return loadCaseFile(target.caseFile).cases;
+}
+
+/** A target opened for a run, with the variants its facts give: what the suites, self-tests and benchmarks drive. */
+export interface OpenedSuite<C extends ConformanceCase = ConformanceCase> extends OpenedTarget<C> {
+  target: AnyTarget;
+  facts: unknown;
+  variants: CaseVariant<C>[];
+}
+
+/** Opens a configured target exactly as a run does: discovery (unless the facts are known), session, adapter. */
+export async function openSuite(target: AnyTarget, config: Config, knownFacts?: unknown): Promise<OpenedSuite> {
+  const cfg = config.targets[target.name];
+  if (cfg === undefined) throw new SetupError(`no ${target.title} target configured`);
+  const facts = knownFacts ?? (await target.discover(cfg, config.run));
+  const opened: OpenedTarget = await target.open(cfg, config.run, facts);
+  return { ...opened, target, facts, variants: target.variants(casesOf(target), facts) };
+}

@@ -1,0 +1,160 @@
+/**
+ * Kubernetes before any update: reachable, a Kubernetes API server, credentials accepted, the namespace
+ * there; and `doctor`'s permission probe (a pod created, patched and deleted).
+ */
+import type { RunConfig } from '../../config/run.ts';
+import { ConfigError, describeError } from '../../errors.ts';
+import type { Exchange } from '../../http/exchange.ts';
+import { errorMessageOf, notTheApi, unreachable } from '../../http/unreachable.ts';
+import type { Obj } from '../../json.ts';
+import { RUN_LABEL, runPrefix } from '../../lifecycle/labels.ts';
+import type { Checklist } from '../target.ts';
+import { K8sClient } from './client.ts';
+import type { K8sTargetConfig } from './config.ts';
+import { loadPodTemplate } from './pods-patch.ts';
+import { runNamespace } from './session.ts';
+
+export interface K8sFacts {
+  /** "major.minor", e.g. "1.34". */
+  serverVersion: string;
+  gitVersion: string;
+}
+
+export async function preflightK8s(k8s: K8sTargetConfig, run: RunConfig): Promise<string> {
+  const client = new K8sClient(k8s, run.timeoutMs);
+  const credential = k8s.token ? 'K8S_TOKEN' : 'K8S_CLIENT_CERT';
+  try {
+    let ex: Exchange;
+    try {
+      ex = await client.send('GET', '/version');
+    } catch (err) {
+      throw unreachable('K8S_SERVER', 'K8S_CA_FILE', k8s.server, err);
+    }
+    const body = ex.response.json as Obj | undefined;
+    // Only a Kubernetes Status body says "your token was rejected"; any other 401 comes from another API.
+    if (ex.response.status === 401 && body?.kind === 'Status') {
+      throw new ConfigError(credential, `was rejected by ${k8s.server} (401 Unauthorized)`, 'use valid credentials for this cluster');
+    }
+    if (ex.response.status !== 200 || typeof body?.gitVersion !== 'string') throw notTheApi('K8S_SERVER', k8s.server, ex, 'a Kubernetes API server');
+    if (k8s.namespace) {
+      const ns = await client.send('GET', `/api/v1/namespaces/${k8s.namespace}`);
+      if (ns.response.status === 404) throw new ConfigError('K8S_NAMESPACE', `namespace "${k8s.namespace}" does not exist`, 'create it or unset K8S_NAMESPACE');
+    }
+    const probe = await client.send('GET', `/api/v1/namespaces/${k8s.namespace ?? 'default'}/pods`, { query: { limit: '1' } });
+    if (probe.response.status === 401)
+      throw new ConfigError(credential, `was rejected by ${k8s.server} (401 Unauthorized)`, 'use valid credentials for this cluster');
+    if (probe.response.status === 403) {
+      throw new ConfigError(
+        credential,
+        'may not list pods (403 Forbidden)',
+        'grant create/get/patch/delete on pods (and namespaces unless K8S_NAMESPACE is set)',
+      );
+    }
+    return `Kubernetes ${body.gitVersion} at ${k8s.server}`;
+  } finally {
+    await client.close();
+  }
+}
+
+/** The server's version (GET /version). */
+export async function discoverK8s(k8s: K8sTargetConfig, run: RunConfig): Promise<K8sFacts> {
+  const client = new K8sClient(k8s, run.timeoutMs);
+  try {
+    const v = await client.version();
+    return { serverVersion: `${v.major}.${v.minor}`, gitVersion: v.gitVersion };
+  } finally {
+    await client.close();
+  }
+}
+
+export async function doctorK8s(k8s: K8sTargetConfig, run: RunConfig, list: Checklist): Promise<K8sFacts | undefined> {
+  try {
+    list.ok('k8s reachable and authenticated', `${await preflightK8s(k8s, run)} (${k8s.origin}, ${k8s.token ? 'bearer token' : 'client certificate'})`);
+  } catch (err) {
+    list.fail('k8s reachable and authenticated', describeError(err));
+    list.blocked('k8s version', 'the server was not reachable with these credentials');
+    list.blocked('k8s permissions', 'the server was not reachable with these credentials');
+    return undefined;
+  }
+  let facts: K8sFacts | undefined;
+  try {
+    facts = await discoverK8s(k8s, run);
+    list.ok('k8s version', `${facts.gitVersion || facts.serverVersion} (minor ${facts.serverVersion})`);
+  } catch (err) {
+    list.fail('k8s version', describeError(err));
+  }
+  const client = new K8sClient(k8s, run.timeoutMs);
+  try {
+    await checkPermissions(k8s, run, client, list);
+  } finally {
+    await client.close();
+  }
+  return facts;
+}
+
+/** Creates, patches and deletes a probe pod `uc-<runId>-doctor` (in the run namespace, which it creates and deletes, unless K8S_NAMESPACE is set). */
+async function checkPermissions(k8s: K8sTargetConfig, run: RunConfig, client: K8sClient, list: Checklist): Promise<void> {
+  const runId = run.runId;
+  const own = !k8s.namespace;
+  const namespace = k8s.namespace ?? runNamespace(runId);
+  const name = `${runPrefix(runId)}doctor`;
+  const done: string[] = [];
+  const problems: string[] = [];
+  let createdNs = false;
+  let createdPod = false;
+  try {
+    if (own) {
+      const ex = await client.createNamespace(namespace, { [RUN_LABEL]: runId });
+      if (ex.response.status !== 201) {
+        problems.push(`creating namespace ${namespace} answered ${ex.response.status} ${errorMessageOf(ex.response.json)}`.trim());
+        return;
+      }
+      createdNs = true;
+      done.push(`created namespace ${namespace}`);
+    }
+    const template = loadPodTemplate();
+    const meta = (template.metadata ?? {}) as Obj;
+    const pod = {
+      ...template,
+      metadata: {
+        ...meta,
+        name,
+        namespace,
+        labels: { ...((meta.labels as Obj) ?? {}), [RUN_LABEL]: runId },
+        annotations: { 'update-conformance/case': 'doctor' },
+      },
+    };
+    const created = await client.createPod(namespace, pod);
+    if (created.response.status !== 201 && created.response.status !== 200) {
+      problems.push(`creating pod ${namespace}/${name} answered ${created.response.status} ${errorMessageOf(created.response.json)}`.trim());
+      return;
+    }
+    createdPod = true;
+    done.push(`created pod ${name}`);
+    const patched = await client.send('PATCH', client.podPath(namespace, name), { body: '{}', contentType: 'application/merge-patch+json' });
+    if (patched.response.status !== 200)
+      problems.push(`patching pod ${name} answered ${patched.response.status} ${errorMessageOf(patched.response.json)}`.trim());
+    else done.push('patched it');
+  } catch (err) {
+    problems.push(describeError(err));
+  } finally {
+    try {
+      if (createdPod) {
+        const ex = await client.deletePod(namespace, name);
+        if (ex.response.status === 200 || ex.response.status === 202) done.push('deleted it');
+        else problems.push(`deleting pod ${name} answered ${ex.response.status}: run \`update-conformance cleanup\` with CONFORMANCE_RUN_ID=${runId}`);
+      }
+      if (createdNs) {
+        const ex = await client.deleteNamespace(namespace);
+        if (ex.response.status === 200 || ex.response.status === 202) done.push(`deleted namespace ${namespace}`);
+        else
+          problems.push(`deleting namespace ${namespace} answered ${ex.response.status}: run \`update-conformance cleanup\` with CONFORMANCE_RUN_ID=${runId}`);
+      }
+    } catch (err) {
+      problems.push(`cleaning up the probe failed (${describeError(err)}): run \`update-conformance cleanup\` with CONFORMANCE_RUN_ID=${runId}`);
+    }
+    const where = own ? 'create namespaces; create, patch and delete pods' : `create, patch and delete pods in ${namespace}`;
+    if (problems.length) list.fail('k8s permissions', `${problems.join('; ')}${done.length ? ` (did: ${done.join(', ')})` : ''} — grant ${where}`);
+    else list.ok('k8s permissions', `may ${where} (${done.join(', ')})`);
+  }
+}
