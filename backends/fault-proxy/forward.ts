@@ -1,6 +1,7 @@
 /** Sends a buffered request to the upstream and buffers its answer (both bounded). */
 import { request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { readBodyLimited } from '../shared/body.ts';
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1): never forwarded by a proxy. */
 const HOP_BY_HOP = new Set([
@@ -24,8 +25,6 @@ export interface UpstreamAnswer {
   body: Buffer;
 }
 
-export class BodyTooLargeError extends Error {}
-
 /** Headers to pass on, without hop-by-hop ones and without the length (recomputed by the sender). */
 export function endToEnd(headers: IncomingHttpHeaders): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
@@ -39,25 +38,6 @@ export function endToEnd(headers: IncomingHttpHeaders): Record<string, string | 
     out[name] = v;
   }
   return out;
-}
-
-/** Reads a whole stream into memory, refusing more than `limit` bytes. */
-export function readAll(stream: NodeJS.ReadableStream, limit = MAX_BODY_BYTES): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    stream.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        reject(new BodyTooLargeError(`body larger than ${limit} bytes`));
-        return;
-      }
-      chunks.push(c);
-    });
-    stream.on('end', () => resolve(Buffer.concat(chunks)));
-    stream.on('error', reject);
-    stream.on('aborted', () => reject(new Error('aborted')));
-  });
 }
 
 export interface ForwardOptions {
@@ -93,9 +73,10 @@ export function forward(o: ForwardOptions): Promise<UpstreamAnswer> {
         timeout: o.timeoutMs,
       },
       (res) => {
-        readAll(res)
-          .then((body) => resolve({ status: res.statusCode ?? 502, headers: endToEnd(res.headers), body }))
-          .catch(reject);
+        void readBodyLimited(res, MAX_BODY_BYTES, { tooLargeAt: 'now' }).then((read) => {
+          if (read.ok) resolve({ status: res.statusCode ?? 502, headers: endToEnd(res.headers), body: read.body });
+          else reject(read.reason === 'too-large' ? new Error(`body larger than ${MAX_BODY_BYTES} bytes`) : read.error);
+        });
       },
     );
     req.on('timeout', () => req.destroy(new Error(`upstream did not answer within ${o.timeoutMs} ms`)));

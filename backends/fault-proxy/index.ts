@@ -6,10 +6,11 @@
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { readBodyLimited } from '../shared/body.ts';
+import { listenLoopback } from '../shared/listen.ts';
 import { canned, closedMidBody, credentialsOf, echoed, forwards, relay, resetSocket, stalled, truncated } from './answer.ts';
 import { type Fault, type FaultName, parseFault } from './faults.ts';
-import { BodyTooLargeError, forward, readAll, type UpstreamAnswer } from './forward.ts';
+import { forward, MAX_BODY_BYTES, type UpstreamAnswer } from './forward.ts';
 import { loopbackUpstream } from './loopback.ts';
 import { type Match, Matcher } from './match.ts';
 
@@ -111,14 +112,13 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       ac.abort();
       inflight.delete(ac);
     });
-    let body: Buffer;
-    try {
-      body = await readAll(req);
-    } catch (err) {
-      if (err instanceof BodyTooLargeError) canned(res.setHeader('connection', 'close'), 413, 'text');
+    const read = await readBodyLimited(req, MAX_BODY_BYTES, { tooLargeAt: 'now' });
+    if (!read.ok) {
+      if (read.reason === 'too-large') canned(res.setHeader('connection', 'close'), 413, 'text');
       else resetSocket(req.socket);
       return;
     }
+    const body = read.body;
     const f: Fault = matcher.applies({ method: entry.method, url: entry.url, headers: req.headers }) ? fault : { kind: 'none' };
     entry.fault = f.kind;
     if (f.kind !== 'none') faulted++;
@@ -210,13 +210,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     });
   };
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  const port = await listenLoopback(server, opts.port ?? 0);
   // At the end of its lifetime every connection goes at once, stalled ones included.
   const lifetime = setTimeout(() => {
     void stop(`lifetime of ${lifetimeMs} ms reached`);
@@ -224,7 +218,6 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     server.closeAllConnections();
   }, lifetimeMs);
   lifetime.unref();
-  const { port } = server.address() as AddressInfo;
 
   return {
     url: `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`,

@@ -3,6 +3,8 @@
  * wrong in one documented way, so the suite's self-test can prove that some check catches it.
  */
 
+import { parseFaultList } from '../shared/fault-list.ts';
+
 export type K8sFault =
   | 'accept-forbidden'
   | 'partial-apply'
@@ -149,21 +151,7 @@ export const K8S_FAULTS: readonly { name: K8sFault; family: string; description:
   },
 ];
 
-const NAMES = new Set<string>(K8S_FAULTS.map((f) => f.name));
-
-export function isFault(name: string): name is K8sFault {
-  return NAMES.has(name);
-}
-
-/** Parse a comma list (the K8S_REFERENCE_FAULTS env var); unknown names throw. */
+/** Parse a comma list (the K8S_REFERENCE_FAULTS env var); unknown names throw, repeats are dropped. */
 export function parseFaults(list: string | undefined): K8sFault[] {
-  if (!list) return [];
-  const out: K8sFault[] = [];
-  for (const raw of list.split(',')) {
-    const name = raw.trim();
-    if (!name) continue;
-    if (!isFault(name)) throw new Error(`unknown k8s reference fault "${name}" (known: ${[...NAMES].join(', ')})`);
-    if (!out.includes(name)) out.push(name);
-  }
-  return out;
+  return parseFaultList(list, K8S_FAULTS, { noun: 'k8s reference fault', unique: true });
 }

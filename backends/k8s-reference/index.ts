@@ -3,7 +3,7 @@
  * kube-apiserver semantics for `PATCH /api/v1/namespaces/{namespace}/pods/{name}` closely enough for
  * every case in fixtures/k8s/pods-patch.cases.yaml to pass, plus switchable faults (faults.ts).
  */
-import type { AddressInfo } from 'node:net';
+import { closeNow, listenLoopback } from '../shared/listen.ts';
 import { K8S_FAULTS, type K8sFault, parseFaults } from './faults.ts';
 import { PodStore } from './pod-store.ts';
 import { createK8sServer } from './server.ts';
@@ -35,25 +35,14 @@ export async function startK8sReference(opts: K8sReferenceOptions = {}): Promise
     ...(opts.token !== undefined ? { token: opts.token } : {}),
   };
   const server = createK8sServer(state);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenLoopback(server, opts.port ?? 0);
   const ref: K8sReference = {
     url: `http://127.0.0.1:${port}`,
     setFaults(f: K8sFault[]) {
       state.faults = new Set(f);
     },
     podCount: () => store.podCount(),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: () => closeNow(server),
   };
   if (opts.token !== undefined) ref.token = opts.token;
   return ref;

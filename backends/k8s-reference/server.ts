@@ -6,6 +6,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBodyLimited } from '../shared/body.ts';
 import type { K8sFault } from './faults.ts';
 import type { PodStore } from './pod-store.ts';
 import { type Request, type RouteReply, route } from './routes.ts';
@@ -20,28 +21,6 @@ export interface ServerState {
   faults: Set<K8sFault>;
   minor: number;
   token?: string;
-}
-
-class BodyTooLarge extends Error {}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    req.on('data', (c: Buffer) => {
-      if (over) return;
-      size += c.length;
-      if (size > limit) {
-        over = true;
-        chunks.length = 0;
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => (over ? reject(new BodyTooLarge()) : resolve(Buffer.concat(chunks))));
-    req.on('error', reject);
-  });
 }
 
 /** Nesting depth of a JSON text (brackets outside strings), without recursion. */
@@ -138,13 +117,10 @@ export function createK8sServer(state: ServerState): Server {
           throw unauthorized();
         }
       }
-      let body: Buffer;
-      try {
-        body = await readBody(req, state.faults.has('no-patch-limits') ? 64 * 1024 * 1024 : MAX_REQUEST_BODY_BYTES);
-      } catch (err) {
-        if (err instanceof BodyTooLarge) throw tooLarge(`limit is ${MAX_REQUEST_BODY_BYTES}`);
-        throw err;
-      }
+      // Too large is reported after the last byte, so the 413 leaves the keep-alive connection usable.
+      const read = await readBodyLimited(req, state.faults.has('no-patch-limits') ? 64 * 1024 * 1024 : MAX_REQUEST_BODY_BYTES);
+      if (!read.ok) throw read.reason === 'too-large' ? tooLarge(`limit is ${MAX_REQUEST_BODY_BYTES}`) : read.error;
+      const body = read.body;
       if (body.length > 0 && jsonDepth(body.toString('utf8')) > MAX_JSON_DEPTH) {
         throw badRequest('json: exceeded max depth');
       }

@@ -6,6 +6,8 @@
  * status without a name there (406 among them) is reported as `computeFault`.
  */
 
+import { parseFaultList } from '../shared/fault-list.ts';
+
 export const FAULT_NAMES: Readonly<Record<number, string>> = {
   400: 'badRequest',
   401: 'unauthorized',
@@ -237,19 +239,7 @@ export const NOVA_FAULTS: readonly NovaFaultInfo[] = [
   },
 ];
 
-const FAULT_SET = new Set<string>(NOVA_FAULTS.map((f) => f.name));
-
 /** Parses a comma-separated fault list (e.g. `NOVA_REFERENCE_FAULTS`), rejecting unknown names. */
 export function parseFaults(value: string | undefined): NovaFault[] {
-  if (!value) return [];
-  const out: NovaFault[] = [];
-  for (const raw of value.split(',')) {
-    const name = raw.trim();
-    if (!name) continue;
-    if (!FAULT_SET.has(name)) {
-      throw new Error(`unknown fault "${name}" (known: ${[...FAULT_SET].join(', ')})`);
-    }
-    out.push(name as NovaFault);
-  }
-  return out;
+  return parseFaultList(value, NOVA_FAULTS, { noun: 'fault' });
 }

@@ -4,7 +4,8 @@
  */
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { readBodyLimited } from '../shared/body.ts';
+import { closeNow, listenLoopback } from '../shared/listen.ts';
 import type { NovaFault } from './faults.ts';
 import { Keystone } from './keystone.ts';
 import { MIN_MICROVERSION, type Microversion, mvToString } from './microversion.ts';
@@ -168,36 +169,16 @@ export async function startServer(opts: StartOptions): Promise<Running> {
   };
 
   const server = createServer((req, res) => {
-    const declared = Number(headerString(req.headers['content-length']) ?? '0');
-    const tooLarge = (): void => {
-      send(res, faultReply(413, 'Request is too large.', faults), true);
-      req.resume();
-    };
-    if (Number.isFinite(declared) && declared > opts.bodyLimitBytes) {
-      tooLarge();
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let aborted = false;
-    req.on('data', (chunk: Buffer) => {
-      if (aborted) return;
-      size += chunk.length;
-      if (size > opts.bodyLimitBytes) {
-        aborted = true;
-        tooLarge();
+    // Like oslo sizelimit: a declared or actual excess is refused at once and the connection closed after the 413.
+    void readBodyLimited(req, opts.bodyLimitBytes, { tooLargeAt: 'now', checkContentLength: true }).then((read) => {
+      if (!read.ok) {
+        // A failed upload (the client went away) gets no answer.
+        if (read.reason === 'too-large') send(res, faultReply(413, 'Request is too large.', faults), true);
         return;
       }
-      chunks.push(chunk);
-    });
-    req.on('error', () => {
-      aborted = true;
-    });
-    req.on('end', () => {
-      if (aborted) return;
       let reply: Reply;
       try {
-        reply = route(req, Buffer.concat(chunks));
+        reply = route(req, read.body);
       } catch (err) {
         // Never crash; an internal error is reported the way Nova's FaultWrapper does.
         reply = faultReply(
@@ -214,15 +195,7 @@ export async function startServer(opts: StartOptions): Promise<Running> {
   });
   server.keepAliveTimeout = 5000;
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const addr = server.address() as AddressInfo;
-  origin = `http://127.0.0.1:${addr.port}`;
+  origin = `http://127.0.0.1:${await listenLoopback(server, opts.port)}`;
 
   return {
     origin,
@@ -234,11 +207,6 @@ export async function startServer(opts: StartOptions): Promise<Running> {
       // A fault run must not inherit what the previous one let through (e.g. an invalid address).
       store.resetSeeded();
     },
-    close() {
-      return new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-    },
+    close: () => closeNow(server),
   };
 }
