@@ -33,7 +33,7 @@ export async function openBenchTarget(suite: SuiteName, env: Record<string, stri
   if (suite === 'k8s') {
     const schemas = new SchemaRegistry();
     addK8sSchemas(schemas);
-    const variants = podVariants(loadCaseFile<PodCase>('k8s/pods-patch.cases.yaml').cases) as CaseVariant[];
+    const variants = podVariants(loadCaseFile<PodCase>('k8s/pods-patch.cases.yaml', 'k8s/case.schema.json').cases) as CaseVariant[];
     const session = await openK8sSession(config);
     return {
       suite,
@@ -50,7 +50,7 @@ export async function openBenchTarget(suite: SuiteName, env: Record<string, stri
   return {
     suite,
     config,
-    variants: serverVariants(loadCaseFile<ServerCase>('nova/servers-update.cases.yaml').cases, session.range) as CaseVariant[],
+    variants: serverVariants(loadCaseFile<ServerCase>('nova/servers-update.cases.yaml', 'nova/case.schema.json').cases, session.range) as CaseVariant[],
     adapter: serversUpdateAdapter(session, table) as unknown as TargetAdapter,
     schemas,
     novaRange: session.range,

@@ -11,7 +11,7 @@ export const CASE_FILES: Record<SuiteName, string> = {
 };
 
 export function casesOf(suite: SuiteName): ConformanceCase[] {
-  return loadCaseFile(CASE_FILES[suite]).cases;
+  return loadCaseFile(CASE_FILES[suite], `${suite}/case.schema.json`).cases;
 }
 
 /** The closed tag vocabulary, from the case schema. */

@@ -39,7 +39,7 @@ export async function openK8sReferenceTarget(): Promise<OpenTarget> {
   addK8sSchemas(schemas);
   return {
     suite: 'k8s.pods.patch',
-    variants: podVariants(loadCaseFile<PodCase>('k8s/pods-patch.cases.yaml').cases) as CaseVariant[],
+    variants: podVariants(loadCaseFile<PodCase>('k8s/pods-patch.cases.yaml', 'k8s/case.schema.json').cases) as CaseVariant[],
     adapter: podsPatchAdapter(session) as unknown as TargetAdapter,
     schemas,
     faults: K8S_FAULTS,
@@ -60,7 +60,7 @@ export async function openNovaReferenceTarget(): Promise<OpenTarget> {
   const table = addNovaSchemas(schemas);
   return {
     suite: 'nova.servers.update',
-    variants: serverVariants(loadCaseFile<ServerCase>('nova/servers-update.cases.yaml').cases, session.range) as CaseVariant[],
+    variants: serverVariants(loadCaseFile<ServerCase>('nova/servers-update.cases.yaml', 'nova/case.schema.json').cases, session.range) as CaseVariant[],
     adapter: serversUpdateAdapter(session, table) as unknown as TargetAdapter,
     schemas,
     faults: NOVA_FAULTS,

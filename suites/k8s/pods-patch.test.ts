@@ -13,7 +13,7 @@ addK8sSchemas(schemas);
 
 defineConformanceSuite<PodCase>({
   title: 'k8s.pods.patch',
-  variants: podVariants(loadCaseFile<PodCase>('k8s/pods-patch.cases.yaml').cases),
+  variants: podVariants(loadCaseFile<PodCase>('k8s/pods-patch.cases.yaml', 'k8s/case.schema.json').cases),
   schemas,
   async open(config) {
     const session = await openK8sSession(config);

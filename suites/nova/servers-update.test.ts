@@ -17,7 +17,7 @@ const session = await openNovaSession(config);
 
 defineConformanceSuite<ServerCase>({
   title: 'nova.servers.update',
-  variants: serverVariants(loadCaseFile<ServerCase>('nova/servers-update.cases.yaml').cases, session.range),
+  variants: serverVariants(loadCaseFile<ServerCase>('nova/servers-update.cases.yaml', 'nova/case.schema.json').cases, session.range),
   schemas,
   async open() {
     return {
