@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives wrapped in `default`.
@@ -35,16 +35,21 @@ export class SchemaRegistry {
   }
 
   validate(id: string, data: unknown): SchemaViolation[] {
+    return this.errors(id, data).map((e) => ({
+      pointer: e.instancePath || '/',
+      message: `${e.message ?? 'invalid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,
+    }));
+  }
+
+  /** ajv's own errors (keyword and params included), for callers that word their own messages. */
+  errors(id: string, data: unknown): ErrorObject[] {
     let fn = this.compiled.get(id);
     if (!fn) {
       fn = this.ajv.getSchema(id);
       if (!fn) throw new Error(`unknown schema ${id}`);
       this.compiled.set(id, fn);
     }
-    if (fn(data)) return [];
-    return (fn.errors ?? []).map((e) => ({
-      pointer: e.instancePath || '/',
-      message: `${e.message ?? 'invalid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,
-    }));
+    // Copied: ajv reuses fn.errors on the next call.
+    return fn(data) ? [] : [...(fn.errors ?? [])];
   }
 }

@@ -1,6 +1,7 @@
 /**
  * The case format shared by every suite. Cases are data in `fixtures/<target>/*.cases.yaml`,
- * validated against `fixtures/case.schema.json` when loaded; this file is the TypeScript view of it.
+ * validated against `fixtures/<target>/case.schema.json` (the common `fixtures/case.schema.json` with `request` and
+ * `setup` closed to the target's interfaces) when loaded; this file is the TypeScript view of it.
  */
 
 /** Whether the update is one the document allows (must succeed) or forbids (must be rejected). */

@@ -1,6 +1,6 @@
 /**
  * Property-based case generation: seeded, reproducible streams of ordinary ConformanceCase objects (valid against
- * fixtures/case.schema.json) that run through the normal runCase path, and fast-check shrinking of a failure to
+ * fixtures/<target>/case.schema.json) that run through the normal runCase path, and fast-check shrinking of a failure to
  * its minimal input.
  *
  * Reproducibility: case `index` of a family depends only on (seed, family, index). Values are drawn in chunks of
@@ -8,12 +8,10 @@
  * stream never holds more than one chunk per family (memory stays flat for any count) and any single case can be
  * rebuilt on its own.
  */
-import { join } from 'node:path';
 import fc from 'fast-check';
-import { FIXTURES_DIR } from '../cases/load.ts';
+import { caseSchemaViolations } from '../cases/load.ts';
 import type { CaseVariant, ConformanceCase } from '../cases/types.ts';
 import type { CaseResult } from '../results.ts';
-import { SchemaRegistry } from '../schemas.ts';
 import { type PodCase, podVariants } from '../targets/k8s/pods-patch.ts';
 import type { MicroversionRange } from '../targets/nova/microversions.ts';
 import { type ServerCase, serverVariants } from '../targets/nova/servers-update.ts';
@@ -104,16 +102,10 @@ export function generatedVariant(c: ConformanceCase, novaRange: MicroversionRang
   return v[0] as CaseVariant;
 }
 
-let caseSchema: { registry: SchemaRegistry; id: string } | undefined;
-
 /** Schema violations of generated cases, as `<case id> <pointer>: <message>` (empty when all are valid). */
 export function validateGenerated(suite: GeneratedSuite, cases: ConformanceCase[]): string[] {
-  if (!caseSchema) {
-    const registry = new SchemaRegistry();
-    caseSchema = { registry, id: registry.addFile(join(FIXTURES_DIR, 'case.schema.json')) };
-  }
   const doc = { ...DOCUMENT[suite], cases };
-  const out = caseSchema.registry.validate(caseSchema.id, doc).map((v) => {
+  const out = caseSchemaViolations(doc, `${suite}/case.schema.json`).map((v) => {
     const m = /^\/cases\/(\d+)(.*)$/.exec(v.pointer);
     const c = m ? cases[Number(m[1])] : undefined;
     return `${c?.id ?? '(file)'} ${m?.[2] || v.pointer}: ${v.message}`;

@@ -22,7 +22,7 @@ export function targetNamed(name: string): AnyTarget {
 
 /** The cases of a target, loaded and validated from its case file. */
 export function casesOf(target: AnyTarget): ConformanceCase[] {
-  return loadCaseFile(target.caseFile).cases;
+  return loadCaseFile(target.caseFile, target.caseSchema).cases;
 }
 
 /** A target opened for a run, with the variants its facts give: what the suites, self-tests and benchmarks drive. */

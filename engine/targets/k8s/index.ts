@@ -17,7 +17,7 @@ export const k8sTarget: TargetModule<K8sTargetConfig, K8sFacts, PodCase> = {
   title: 'Kubernetes Pod PATCH',
   apiName: 'Kubernetes',
   caseFile: 'k8s/pods-patch.cases.yaml',
-  caseSchema: 'case.schema.json',
+  caseSchema: 'k8s/case.schema.json',
   variantAxis: 'patch type',
   sweepWords: { dryRun: 'would delete', done: 'deleted', failed: 'could not delete' },
   variables: [

@@ -18,7 +18,7 @@ export const novaTarget: TargetModule<NovaTargetConfig, NovaFacts, ServerCase> =
   title: 'OpenStack Compute Update Server',
   apiName: 'compute',
   caseFile: 'nova/servers-update.cases.yaml',
-  caseSchema: 'case.schema.json',
+  caseSchema: 'nova/case.schema.json',
   variantAxis: 'microversion',
   // A run's servers are put back rather than deleted (only servers the run created are deleted).
   sweepWords: { dryRun: 'would undo:', done: 'undone:', failed: 'could not undo' },
