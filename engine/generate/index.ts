@@ -12,20 +12,45 @@ import fc from 'fast-check';
 import { caseSchemaViolations } from '../cases/load.ts';
 import type { CaseVariant, ConformanceCase } from '../cases/types.ts';
 import type { CaseResult } from '../results.ts';
-import { type PodCase, podVariants } from '../targets/k8s/pods-patch.ts';
-import type { MicroversionRange } from '../targets/nova/microversions.ts';
-import { type ServerCase, serverVariants } from '../targets/nova/servers-update.ts';
-import { FAMILIES, type Family, familyByName, type GeneratedSuite, type GenOrigin, ID_PREFIX } from './families.ts';
+import type { TargetName } from '../targets/index.ts';
+import type { Family, GenerationSpec, GenOrigin, TargetVersionRange } from './family.ts';
+// The only dependency on the targets: which suites exist and how each is generated.
+import { caseSchemaOf, GENERATION_SPECS } from './specs.ts';
 
-export { FAMILIES, type Family, familyByName, type GeneratedSuite } from './families.ts';
+export type { Family, GenerationSpec, TargetVersionRange } from './family.ts';
+
+/** A target that has generated families (every registered one today). */
+export type GeneratedSuite = TargetName;
+
+// Typed as a plain map so everything below stays generic (and checks each spec's shape).
+const SPECS: Readonly<Record<string, GenerationSpec>> = GENERATION_SPECS;
+const ALL_SPECS = Object.values(SPECS);
+
+// Lookups go by map key, ids and stream seeds by Family.suite: a spec under another key would mislabel its cases.
+for (const [key, spec] of Object.entries(SPECS)) {
+  const wrong = [spec, ...spec.families].find((x) => x.suite !== key);
+  if (wrong) throw new Error(`generate: suite "${key}" holds "${wrong.suite}" (spec or family suite must equal its key)`);
+}
+
+function specOf(suite: string): GenerationSpec {
+  const spec = SPECS[suite];
+  if (!spec) throw new Error(`generate: unknown suite "${suite}": use one of ${Object.keys(SPECS).join(', ')}`);
+  return spec;
+}
+
+/** Every family, by suite, in a fixed order (the order mixed generation cycles through). */
+export const FAMILIES = Object.fromEntries(ALL_SPECS.map((s) => [s.suite, s.families])) as Readonly<Record<GeneratedSuite, readonly Family[]>>;
+
+const ALL_FAMILIES = ALL_SPECS.flatMap((s) => s.families);
+
+/** A family by `name` or `<suite>.<name>` (the first suite's wins on a bare name shared by two). */
+export function familyByName(name: string): Family {
+  const f = ALL_FAMILIES.find((x) => x.name === name || `${x.suite}.${x.name}` === name);
+  if (!f) throw new Error(`unknown generated family "${name}": use one of ${ALL_FAMILIES.map((x) => `${x.suite}.${x.name}`).join(', ')}`);
+  return f;
+}
 
 const CHUNK = 256;
-
-/** The seed documents the suites check (as in the case files). */
-const DOCUMENT: Record<GeneratedSuite, { suite: string; document: string }> = {
-  k8s: { suite: 'k8s.pods.patch', document: 'shared/seeds/000_8121ab430c0c604e.txt' },
-  nova: { suite: 'nova.servers.update', document: 'shared/seeds/004_bf554c4f5f4b9a7c.txt' },
-};
 
 /** FNV-1a over the text, as a non-negative 31-bit integer seed. */
 function mixSeed(...parts: (string | number)[]): number {
@@ -50,13 +75,13 @@ function inputsOf(family: Family): (seed: number, index: number) => unknown {
 }
 
 function caseId(family: Family, n: number | string): string {
-  return `${ID_PREFIX[family.suite]}.gen-${family.name}-${n}`;
+  return `${specOf(family.suite).idPrefix}.gen-${family.name}-${n}`;
 }
 
 export interface GenerateOptions {
   /** All families of this suite, cycled (case i is family i mod F)… */
   suite?: GeneratedSuite;
-  /** …or only these (`label-value`, `k8s.label-value`…), cycled in the order given. */
+  /** …or only these (`<family>` or `<suite>.<family>`), cycled in the order given. */
   families?: string[];
   seed: number;
   count: number;
@@ -93,19 +118,23 @@ export function generateCaseList(opts: GenerateOptions): ConformanceCase[] {
 }
 
 /**
- * The one variant of a generated case: k8s cases give a single patch type, Nova cases pin one microversion
- * (`unsupported`, i.e. skipped, when it lies outside `novaRange`, by default the reference backend's 2.1–2.93).
+ * The one variant of a generated case, expanded by its suite's spec (found by id prefix) against the target's
+ * version `range` where the suite is versioned (when not given, the spec's default, its reference backend's).
  */
-export function generatedVariant(c: ConformanceCase, novaRange: MicroversionRange = { min: '2.1', max: '2.93' }): CaseVariant {
-  const v = c.id.startsWith(ID_PREFIX.k8s) ? podVariants([c as PodCase]) : serverVariants([c as ServerCase], novaRange);
+export function generatedVariant(c: ConformanceCase, range?: TargetVersionRange): CaseVariant {
+  const spec = ALL_SPECS.find((s) => c.id.startsWith(`${s.idPrefix}.gen-`));
+  if (!spec) throw new Error(`${c.id} is not a generated case id`);
+  const v = spec.variantsOf([c], range);
   if (v.length !== 1) throw new Error(`generated case ${c.id} expands to ${v.length} variants`);
   return v[0] as CaseVariant;
 }
 
 /** Schema violations of generated cases, as `<case id> <pointer>: <message>` (empty when all are valid). */
 export function validateGenerated(suite: GeneratedSuite, cases: ConformanceCase[]): string[] {
-  const doc = { ...DOCUMENT[suite], cases };
-  const out = caseSchemaViolations(doc, `${suite}/case.schema.json`).map((v) => {
+  const spec = specOf(suite);
+  // A case file of the suite: its `suite` field is the id prefix.
+  const doc = { suite: spec.idPrefix, document: spec.document, cases };
+  const out = caseSchemaViolations(doc, caseSchemaOf(suite)).map((v) => {
     const m = /^\/cases\/(\d+)(.*)$/.exec(v.pointer);
     const c = m ? cases[Number(m[1])] : undefined;
     return `${c?.id ?? '(file)'} ${m?.[2] || v.pointer}: ${v.message}`;

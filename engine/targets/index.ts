@@ -10,7 +10,12 @@ import { k8sTarget } from './k8s/index.ts';
 import { novaTarget } from './nova/index.ts';
 import type { AnyTarget, OpenedTarget } from './target.ts';
 
-export const TARGETS: readonly AnyTarget[] = [k8sTarget, novaTarget];
+const REGISTERED = [k8sTarget, novaTarget] as const;
+
+/** The names of the registered targets, as a type (`'k8s' | …`), derived from the list above. */
+export type TargetName = (typeof REGISTERED)[number]['name'];
+
+export const TARGETS: readonly AnyTarget[] = REGISTERED;
 
 export const TARGET_NAMES: readonly string[] = TARGETS.map((t) => t.name);
 

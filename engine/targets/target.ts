@@ -7,6 +7,7 @@
 import type { CaseVariant, ConformanceCase } from '../cases/types.ts';
 import type { Env } from '../config/env.ts';
 import type { RunConfig } from '../config/run.ts';
+import type { GenerationSpec } from '../generate/family.ts';
 import type { TargetAdapter } from '../run-case.ts';
 import type { SchemaRegistry } from '../schemas.ts';
 
@@ -64,6 +65,8 @@ export interface TargetModule<Cfg = unknown, Facts = unknown, C extends Conforma
   readonly variantAxis: string;
   /** How `cleanup` words what its sweep does (`would delete` / `deleted` / `could not delete`). */
   readonly sweepWords: { dryRun: string; done: string; failed: string };
+  /** Property-based case families (engine/generate), when the target has them. */
+  readonly generation?: GenerationSpec;
   /** The variables (and prefixes, ending in `_`) this target reads; anything else in its namespace is a typo. */
   readonly variables: readonly string[];
 

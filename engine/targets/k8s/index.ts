@@ -6,19 +6,21 @@ import type { CaseVariant } from '../../cases/types.ts';
 import { SchemaRegistry } from '../../schemas.ts';
 import type { TargetModule } from '../target.ts';
 import { type K8sTargetConfig, loadK8sConfig } from './config.ts';
+import { k8sGeneration } from './generate.ts';
 import { addK8sSchemas, type PodCase, podSkipReason, podsPatchAdapter, podVariants } from './pods-patch.ts';
 import { discoverK8s, doctorK8s, type K8sFacts, preflightK8s } from './preflight.ts';
 import { openK8sSession } from './session.ts';
 import { sweepK8s } from './sweep.ts';
 
-export const k8sTarget: TargetModule<K8sTargetConfig, K8sFacts, PodCase> = {
-  name: 'k8s',
+export const k8sTarget = {
+  name: 'k8s' as const,
   suite: 'k8s.pods.patch',
   title: 'Kubernetes Pod PATCH',
   apiName: 'Kubernetes',
   caseFile: 'k8s/pods-patch.cases.yaml',
   caseSchema: 'k8s/case.schema.json',
   variantAxis: 'patch type',
+  generation: k8sGeneration,
   sweepWords: { dryRun: 'would delete', done: 'deleted', failed: 'could not delete' },
   variables: [
     'KUBECONFIG',
@@ -73,4 +75,4 @@ export const k8sTarget: TargetModule<K8sTargetConfig, K8sFacts, PodCase> = {
   },
   doctor: doctorK8s,
   sweep: (cfg, run, runId, dryRun) => sweepK8s(cfg, run.timeoutMs, runId, dryRun),
-};
+} satisfies TargetModule<K8sTargetConfig, K8sFacts, PodCase>;

@@ -7,13 +7,14 @@ import { SchemaRegistry } from '../../schemas.ts';
 import { compareVersions, describeRange } from '../../versions.ts';
 import type { TargetModule } from '../target.ts';
 import { loadNovaConfig, type NovaTargetConfig } from './config.ts';
+import { novaGeneration } from './generate.ts';
 import { discoverNova, doctorNova, type NovaFacts, preflightNova } from './preflight.ts';
 import { addNovaSchemas, type ServerCase, serverSkipReason, serversUpdateAdapter, serverVariants } from './servers-update.ts';
 import { openNovaSession } from './session.ts';
 import { sweepNova, undoNovaRun } from './sweep.ts';
 
-export const novaTarget: TargetModule<NovaTargetConfig, NovaFacts, ServerCase> = {
-  name: 'nova',
+export const novaTarget = {
+  name: 'nova' as const,
   suite: 'nova.servers.update',
   title: 'OpenStack Compute Update Server',
   apiName: 'compute',
@@ -21,6 +22,7 @@ export const novaTarget: TargetModule<NovaTargetConfig, NovaFacts, ServerCase> =
   caseSchema: 'nova/case.schema.json',
   variantAxis: 'microversion',
   // A run's servers are put back rather than deleted (only servers the run created are deleted).
+  generation: novaGeneration,
   sweepWords: { dryRun: 'would undo:', done: 'undone:', failed: 'could not undo' },
   variables: ['OS_', 'NOVA_SERVER_IDS', 'NOVA_ALT_SERVER_IDS', 'NOVA_IMAGE_REF', 'NOVA_FLAVOR_REF', 'NOVA_NETWORKS'],
 
@@ -80,4 +82,4 @@ export const novaTarget: TargetModule<NovaTargetConfig, NovaFacts, ServerCase> =
     if (runId === undefined) return sweepNova(cfg, run, dryRun);
     return { found: [], failed: await undoNovaRun(cfg, run, runId) };
   },
-};
+} satisfies TargetModule<NovaTargetConfig, NovaFacts, ServerCase>;
