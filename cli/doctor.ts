@@ -10,7 +10,7 @@ import { describeShard, inShard } from '../engine/cases/shard.ts';
 import { type Config, type Env, loadConfig } from '../engine/config/index.ts';
 import { describeError } from '../engine/errors.ts';
 import { EXIT } from '../engine/exit-codes.ts';
-import { casesOf } from '../engine/targets/index.ts';
+import { variantsOf } from '../engine/targets/index.ts';
 import type { AnyTarget, Checklist as TargetChecklist } from '../engine/targets/target.ts';
 import { startEmbedded } from './embedded.ts';
 import { chooseSuites } from './run.ts';
@@ -49,7 +49,7 @@ function printPlan(config: Config, suites: AnyTarget[], facts: Map<AnyTarget, un
       list.note(`  ${t.suite}: variants unknown (the target could not be read)`);
       continue;
     }
-    const variants = t.variants(casesOf(t), f).filter((v) => isSelected(sel, v.id, v.case) && inShard(v.id, shard));
+    const variants = variantsOf(t, f).filter((v) => isSelected(sel, v.id, v.case) && inShard(v.id, shard));
     const cases = new Set(variants.map((v) => v.case.id));
     const skips = variants.map((v) => [v, t.skipReason(v, f) as string | undefined] as const).filter(([, why]) => why);
     list.note(`  ${t.suite}: ${cases.size} case(s), ${variants.length} variant(s)${t.describeVariants(variants)}; ${skips.length} will be skipped`);

@@ -23,6 +23,8 @@ export interface CaseResult {
   docConflict?: DocConflict;
   inferred?: boolean;
   confirmed?: string;
+  /** Which upstream release's expectation applied and why, when the case's own was replaced (expectBy). */
+  expectation?: string;
   verdict: Verdict;
   failures: CheckFailure[];
   checks: { id: CheckId; outcome: 'pass' | 'fail' | 'not-applicable' }[];

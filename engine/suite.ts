@@ -5,7 +5,7 @@ import type { Config } from './config/index.ts';
 import { registerSecret } from './config/secrets.ts';
 import { type CaseResult, explain } from './results.ts';
 import { runCase } from './run-case.ts';
-import { casesOf, type OpenedSuite, openSuite } from './targets/index.ts';
+import { type OpenedSuite, openSuite, variantsOf } from './targets/index.ts';
 import type { AnyTarget, TargetInfo } from './targets/target.ts';
 
 /** What the CLI hands every vitest worker: the configuration it parsed, what it discovered, the secrets to redact. */
@@ -38,7 +38,7 @@ export function defineConformanceSuite(target: AnyTarget): void {
   // Workers redact evidence too: they must know every secret the CLI loaded.
   for (const s of secrets) registerSecret(s);
   const { selection, shard, fullEvidence } = config.run;
-  const variants = target.variants(casesOf(target), facts[target.name]).filter((v) => isSelected(selection, v.id, v.case) && inShard(v.id, shard));
+  const variants = variantsOf(target, facts[target.name]).filter((v) => isSelected(selection, v.id, v.case) && inShard(v.id, shard));
   let opened: OpenedSuite | undefined;
 
   describe.concurrent(target.suite, () => {

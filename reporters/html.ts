@@ -74,6 +74,7 @@ function caseSection(r: CaseResult): string {
 <p>${esc(r.kind)} · fields: ${esc(r.fields.join(', '))} · tags: ${esc(r.tags.join(', '))} · ${r.requests} requests · ${r.durationMs} ms${r.inferred ? ' · <em>expectation inferred</em>' : ''}${r.confirmed ? ` · confirmed: ${esc(r.confirmed)}` : ''}</p>
 ${r.verdict !== 'pass' ? `<p><strong>${esc(explain(r))}</strong></p>` : ''}
 ${r.baselined ? `<p><em>Known deviation (baseline): ${esc(r.baselined)}</em></p>` : ''}
+${r.expectation ? `<p><em>Expectation of this upstream release: ${esc(r.expectation)}</em></p>` : ''}
 ${r.docConflict ? `<div class="conflict"><strong>Document vs upstream:</strong> the document says ${esc(r.docConflict.docSays)}; upstream: ${esc(r.docConflict.upstream)} (expectation follows ${esc(r.docConflict.followed)})</div>` : ''}
 <p>Source: ${r.source.map((s) => `<code>${esc(s)}</code>`).join('; ')}</p>
 ${rows ? `<table><tr><th>check</th><th>failure</th><th>pointer</th><th>expected</th><th>received</th></tr>${rows}</table>` : ''}

@@ -69,6 +69,17 @@ export interface Expectation {
   notJson?: boolean;
 }
 
+/**
+ * The expectation of a range of upstream versions where releases differ: Kubernetes minors, or for Nova the
+ * target's maximum microversion (it names the release). The first entry that holds replaces those members.
+ */
+export interface ScopedExpectation {
+  upstream: VersionRange;
+  /** The upstream change behind it, with its source; the report prints it when it applies. */
+  because: string;
+  expect: Partial<Expectation>;
+}
+
 /** One conformance case. `request` and `setup` are target-specific and interpreted by the target. */
 export interface ConformanceCase<Request = object, Setup = object> {
   /** Stable id, never reused: `<target>.<resource>.<verb>.<what>`. */
@@ -85,6 +96,8 @@ export interface ConformanceCase<Request = object, Setup = object> {
   setup?: Setup;
   request: Request;
   expect: Expectation;
+  /** Expectations of other upstream releases (see ScopedExpectation). */
+  expectBy?: ScopedExpectation[];
   /** Where the expectation comes from: document section, upstream file@commit, test id, observation. */
   source: string[];
   docConflict?: DocConflict;
@@ -101,4 +114,6 @@ export interface CaseVariant<C extends ConformanceCase = ConformanceCase> {
   case: C;
   /** e.g. `merge-patch` or `2.19`. */
   variant?: string;
+  /** The expectation for the target's upstream version, when a `expectBy` entry replaced the case's own. */
+  scoped?: { expect: Expectation; because: string };
 }

@@ -3,6 +3,7 @@
  * A new target is a folder beside these (see docs/adding-a-target.md) and one line here.
  */
 import { loadCaseFile } from '../cases/load.ts';
+import { scopeVariants } from '../cases/scope.ts';
 import type { CaseVariant, ConformanceCase } from '../cases/types.ts';
 import type { Config } from '../config/index.ts';
 import { SetupError } from '../errors.ts';
@@ -43,5 +44,10 @@ export async function openSuite(target: AnyTarget, config: Config, knownFacts?: 
   if (cfg === undefined) throw new SetupError(`no ${target.title} target configured`);
   const facts = knownFacts ?? (await target.discover(cfg, config.run));
   const opened: OpenedTarget = await target.open(cfg, config.run, facts);
-  return { ...opened, target, facts, variants: target.variants(casesOf(target), facts) };
+  return { ...opened, target, facts, variants: variantsOf(target, facts) };
+}
+
+/** A target's case variants for these facts, each with the expectation of the target's upstream release. */
+export function variantsOf(target: AnyTarget, facts: unknown): CaseVariant[] {
+  return scopeVariants(target.variants(casesOf(target), facts), target.upstreamVersion(facts));
 }

@@ -83,6 +83,8 @@ export interface TargetModule<Cfg = unknown, Facts = unknown, C extends Conforma
   variants(cases: C[], facts: Facts): CaseVariant<C>[];
   /** The variant labels `list` shows for a case, before any target is known. */
   listVariants(c: C): string[];
+  /** The upstream version `expectBy` ranges are matched against (Kubernetes minor, Nova max microversion). */
+  upstreamVersion(facts: Facts): string | undefined;
   /** Why a variant cannot run against a target with these facts (the adapter and `doctor` both ask this). */
   skipReason(v: CaseVariant<C>, facts: Facts): string | undefined;
 

@@ -46,6 +46,8 @@ export const novaTarget = {
 
   variants: (cases, facts) => serverVariants(cases, facts.range),
   listVariants: (c) => [`microversions ${describeRange(c.versions ?? {})}`],
+  // A release is known by the highest microversion it serves (Zed 2.93, 2023.1 2.95, … 2026.2 2.104).
+  upstreamVersion: (facts) => facts.targetMax,
   skipReason: serverSkipReason,
   describeVariants(variants: CaseVariant<ServerCase>[]) {
     const mvs = [...new Set(variants.map((v) => v.variant).filter((x): x is string => Boolean(x) && x !== 'unsupported'))].sort(compareVersions);
