@@ -24,12 +24,13 @@ import { type Config, type Env, loadConfig } from '../engine/config/index.ts';
 import { knownSecrets, redactText } from '../engine/config/secrets.ts';
 import { ConfigError, describeError } from '../engine/errors.ts';
 import { EXIT } from '../engine/exit-codes.ts';
+import { PACKAGE_ROOT } from '../engine/paths.ts';
 import { TARGETS } from '../engine/targets/index.ts';
 import { REPORT_FILES } from '../reporters/write.ts';
 import { readRunReport } from './merge.ts';
 import { scanForSecrets } from './secret-scan.ts';
 
-const ROOT = resolve(import.meta.dirname, '..');
+const ROOT = PACKAGE_ROOT;
 export const MANIFEST = 'manifest.json';
 export const BUNDLED_BASELINE = 'baseline.yaml';
 

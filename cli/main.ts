@@ -3,11 +3,18 @@ import { parseArgs } from 'node:util';
 import { type Env, loadEnv } from '../engine/config/index.ts';
 import { ConfigError, describeError } from '../engine/errors.ts';
 import { EXIT } from '../engine/exit-codes.ts';
+import { packageInfo } from '../engine/paths.ts';
+import { TARGET_NAMES } from '../engine/targets/index.ts';
 import { runCommand } from './run.ts';
 
-/** A wrong command line: exit 2 with the usage. */
+/** A wrong command line: exit 2 with one line naming the problem. */
 function usageError(problem: string): Error {
   return Object.assign(new Error(problem), { code: 'ERR_PARSE_ARGS_USAGE' });
+}
+
+/** node's parser explains an unknown option in three sentences; the first names it. */
+function firstSentence(message: string): string {
+  return message.split('. ')[0] ?? message;
 }
 
 const USAGE = `usage: update-conformance [run] [selection] [--shard I/N] [--report-dir DIR] [--concurrency N] [--baseline FILE [--update-baseline]]
@@ -17,8 +24,28 @@ const USAGE = `usage: update-conformance [run] [selection] [--shard I/N] [--repo
        update-conformance bundle [--report-dir DIR] [--baseline FILE] [--out DIR|FILE.tar.gz]
        update-conformance verify BUNDLE
        update-conformance cleanup [--dry-run]
-selection: --suite k8s,nova  --case ID|GLOB[,…]  --tag TAG|!TAG[,…]  (or CONFORMANCE_SUITES/CASES/TAGS)
---shard I/N (CONFORMANCE_SHARD): run only the variants whose id hashes to shard I of N; \`merge\` joins the shards' reports`;
+       update-conformance --help | --version
+
+commands:
+  run      send the allowed and forbidden updates of every selected case to the configured targets and write
+           reports/ (results.json, summary.md, report.html, junit.xml); the default command
+  list     the selected cases, sending nothing          doctor   check configuration, reachability, permissions
+  merge    join the reports of shards                    bundle   a submission bundle of a finished run
+  verify   check a bundle's hashes and re-derive its verdict
+  cleanup  remove what earlier runs left on the targets (only objects they labelled as their own)
+
+selection: --suite ${TARGET_NAMES.join(',')}  --case ID|GLOB[,…]  --tag TAG|!TAG[,…]  (or CONFORMANCE_SUITES/CASES/TAGS)
+--shard I/N (CONFORMANCE_SHARD): run only the variants whose id hashes to shard I of N; \`merge\` joins the shards' reports
+
+targets (environment or .env; every variable: .env.example):
+  Kubernetes  KUBECONFIG [+ K8S_CONTEXT], or K8S_SERVER + K8S_TOKEN (or K8S_CLIENT_CERT/K8S_CLIENT_KEY) [+ K8S_CA_FILE]
+  OpenStack   OS_CLOUD, or OS_AUTH_URL + OS_USERNAME + OS_PASSWORD + OS_PROJECT_NAME; NOVA_SERVER_IDS (servers to
+              update and put back) or NOVA_IMAGE_REF + NOVA_FLAVOR_REF (servers the run creates)
+  With no target configured, the suites run against the embedded reference backends (a self-check of the tool).
+
+exit codes:
+  0 conformant   1 conformance failures   2 configuration or usage error, target unreachable (nothing updated)
+  3 incomplete (technical errors, leaks, secrets in artifacts)   130 interrupted (partial reports written)`;
 
 export interface Io {
   out(line: string): void;
@@ -68,10 +95,16 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       shard: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'V' },
     },
   });
   if (values.help) {
     io.out(USAGE);
+    return EXIT.ok;
+  }
+  if (values.version) {
+    const { name, version } = packageInfo();
+    io.out(`${name} ${version}`);
     return EXIT.ok;
   }
   const env = withFlags(loadEnv(), values);
@@ -106,7 +139,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       return cleanupCommand(env, Boolean(values['dry-run']), io.out);
     }
     default:
-      io.err(`unknown command "${command}"\n${USAGE}`);
+      io.err(`update-conformance: unknown command "${command}" — run \`update-conformance --help\` for the commands`);
       return EXIT.config;
   }
 }
@@ -121,7 +154,7 @@ export async function main(argv: string[], io: Io = STD_IO): Promise<number> {
       return EXIT.config;
     }
     if (err instanceof Error && String((err as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS')) {
-      io.err(`${err.message}\n${USAGE}`);
+      io.err(`update-conformance: ${firstSentence(err.message)} — run \`update-conformance --help\``);
       return EXIT.config;
     }
     io.err(`error: ${describeError(err)}`);

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { applyBaseline, loadBaseline, writeBaseline } from '../engine/baseline.ts';
 import { knownTags } from '../engine/cases/catalog.ts';
@@ -7,6 +7,7 @@ import { type Config, type Env, loadConfig } from '../engine/config/index.ts';
 import { knownSecrets, redactText } from '../engine/config/secrets.ts';
 import { describeError } from '../engine/errors.ts';
 import { EXIT } from '../engine/exit-codes.ts';
+import { COMPILED, PACKAGE_ROOT, packageInfo } from '../engine/paths.ts';
 import type { ProvidedRun } from '../engine/suite.ts';
 import { casesOf, TARGETS } from '../engine/targets/index.ts';
 import type { AnyTarget } from '../engine/targets/target.ts';
@@ -16,6 +17,22 @@ import { judge } from '../reporters/verdict.ts';
 import { writeReports } from '../reporters/write.ts';
 import { startEmbedded } from './embedded.ts';
 import { scanForSecrets } from './secret-scan.ts';
+
+// The suites run as vitest test files: the TypeScript sources in a checkout, the compiled ones when installed.
+const SUITES_DIR = COMPILED ? 'dist/suites' : 'suites';
+const SUITES_VITEST_CONFIG = {
+  config: false as const,
+  root: PACKAGE_ROOT,
+  include: [`${SUITES_DIR}/**/*.test.${COMPILED ? 'js' : 'ts'}`],
+  // Installed, the package itself lies under node_modules/, which vitest excludes by default.
+  exclude: [],
+  pool: 'forks' as const,
+  fileParallelism: true,
+  testTimeout: 120_000,
+  hookTimeout: 120_000,
+  // A failing case must not be retried: the request under assertion is sent once.
+  retry: 0,
+};
 
 export interface RunOptions {
   /** Where progress lines go (default stdout); the self-tests capture them. */
@@ -35,9 +52,7 @@ export function chooseSuites(config: Config): { suites: AnyTarget[]; embedded: A
   return { suites, embedded: suites.filter((t) => !configured.includes(t)) };
 }
 
-function packageVersion(): string {
-  return (JSON.parse(readFileSync(resolve(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
-}
+const packageVersion = () => packageInfo().version;
 
 /** The main job: validate, preflight, run the suites, write reports, clean up, scan for secrets. */
 export async function runCommand(env: Env, opts: RunOptions = {}): Promise<number> {
@@ -87,7 +102,7 @@ async function runSuites(config: Config, suites: AnyTarget[], facts: Record<stri
   // Loaded here, not at the top: vitest is most of the CLI's start-up, and list/doctor/config errors need none of it.
   const { createVitest } = await import('vitest/node');
   const vitest = await createVitest('test', {
-    config: resolve(import.meta.dirname, '..', 'vitest.suites.config.ts'),
+    ...SUITES_VITEST_CONFIG,
     watch: false,
     maxConcurrency: config.run.concurrency,
     provide: { conformance: provided },
@@ -112,7 +127,7 @@ async function runSuites(config: Config, suites: AnyTarget[], facts: Record<stri
   try {
     let startError: unknown;
     try {
-      await vitest.start(suites.map((t) => `suites/${t.name}/`));
+      await vitest.start(suites.map((t) => `${SUITES_DIR}/${t.name}/`));
     } catch (err) {
       startError = err;
     } finally {

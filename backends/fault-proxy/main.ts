@@ -5,22 +5,22 @@
  * Faults: none, latency:MS, reset[:after], status:CODE[:retry=S][:json|:html], truncate[:cut|:full],
  * non-json[:STATUS], html[:STATUS], stall[:MS], close-mid-body, echo-auth[:STATUS].
  */
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from '../shared/command-line.ts';
 import { describeFault, parseFault, startFaultProxy } from './index.ts';
 
-const { values } = parseArgs({
-  options: {
-    upstream: { type: 'string' },
-    fault: { type: 'string', default: 'none' },
-    methods: { type: 'string' },
-    path: { type: 'string' },
-    every: { type: 'string' },
-    'max-requests': { type: 'string' },
-    'lifetime-ms': { type: 'string' },
-    port: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  },
-});
+const USAGE =
+  'usage: fault-proxy --upstream http://127.0.0.1:PORT [--fault NAME[:ARGS]] [--methods PATCH,PUT] [--path REGEX] [--every N] [--max-requests N] [--lifetime-ms N] [--port N]';
+
+const values = parseCommandLine('fault-proxy', USAGE, {
+  upstream: { type: 'string' },
+  fault: { type: 'string', default: 'none' },
+  methods: { type: 'string' },
+  path: { type: 'string' },
+  every: { type: 'string' },
+  'max-requests': { type: 'string' },
+  'lifetime-ms': { type: 'string' },
+  port: { type: 'string' },
+}) as Record<string, string | undefined> & { help?: boolean };
 
 const int = (v: string | undefined, name: string): number | undefined => {
   if (v === undefined) return undefined;
@@ -29,9 +29,9 @@ const int = (v: string | undefined, name: string): number | undefined => {
 };
 
 async function main(): Promise<void> {
-  if (values.help || !values.upstream) {
-    process.stdout.write('usage: fault-proxy --upstream http://127.0.0.1:PORT [--fault NAME[:ARGS]] [--methods PATCH,PUT] [--path REGEX] [--every N]\n');
-    process.exitCode = values.help ? 0 : 2;
+  if (!values.upstream) {
+    process.stderr.write(`fault-proxy: --upstream is required\n${USAGE}\n`);
+    process.exitCode = 2;
     return;
   }
   const fault = parseFault(values.fault ?? 'none');

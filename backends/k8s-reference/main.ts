@@ -5,12 +5,18 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from '../shared/command-line.ts';
 import { parseFaults, startK8sReference } from './index.ts';
 
-/** Command-line options (node's own parser: unknown options are an error). */
-const { values: options } = parseArgs({ options: { port: { type: 'string' }, minor: { type: 'string' }, 'no-auth': { type: 'boolean' } } });
-const arg = (name: string): string | undefined => options[name.replace(/^--/, '') as keyof typeof options] as string | undefined;
+const USAGE = `usage: k8s-reference [--port N] [--minor N] [--no-auth]
+  A Kubernetes Pod API (reference backend) on 127.0.0.1; prints K8S_SERVER and K8S_TOKEN, serves until SIGINT/SIGTERM.
+  --port N     listen on this port (default: a free one)
+  --minor N    report Kubernetes 1.N from /version (default 34)
+  --no-auth    accept requests without a bearer token
+  K8S_REFERENCE_FAULTS=name,…  switch faults on (see backends/k8s-reference/faults.ts)`;
+
+const options = parseCommandLine('k8s-reference', USAGE, { port: { type: 'string' }, minor: { type: 'string' }, 'no-auth': { type: 'boolean' } });
+const arg = (name: string): string | undefined => options[name.replace(/^--/, '')] as string | undefined;
 
 async function main(): Promise<void> {
   const port = Number(arg('--port') ?? '0');

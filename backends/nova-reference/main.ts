@@ -4,14 +4,25 @@
  * SIGINT/SIGTERM. Faults: `NOVA_REFERENCE_FAULTS=name,name` (see NOVA_FAULTS in faults.ts).
  */
 
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from '../shared/command-line.ts';
 import { NOVA_FAULTS, parseFaults, startNovaReference } from './index.ts';
 
-/** Command-line options (node's own parser: unknown options are an error). */
-const { values: options } = parseArgs({
-  options: { port: { type: 'string' }, max: { type: 'string' }, 'token-lifetime': { type: 'string' }, 'list-faults': { type: 'boolean' } },
+const USAGE = `usage: nova-reference [--port N] [--max 2.93] [--token-lifetime SECONDS] [--list-faults]
+  A Compute API with a Keystone-compatible endpoint (reference backend) on 127.0.0.1; prints the OS_* and
+  NOVA_* settings a run needs and serves until SIGINT/SIGTERM.
+  --port N                  listen on this port (default: a free one)
+  --max 2.N                 highest microversion served (default 2.93)
+  --token-lifetime SECONDS  lifetime of issued tokens
+  --list-faults             print the switchable faults and exit
+  NOVA_REFERENCE_FAULTS=name,…  switch faults on`;
+
+const options = parseCommandLine('nova-reference', USAGE, {
+  port: { type: 'string' },
+  max: { type: 'string' },
+  'token-lifetime': { type: 'string' },
+  'list-faults': { type: 'boolean' },
 });
-const arg = (name: string): string | undefined => options[name.replace(/^--/, '') as keyof typeof options] as string | undefined;
+const arg = (name: string): string | undefined => options[name.replace(/^--/, '')] as string | undefined;
 
 async function main(): Promise<void> {
   if (options['list-faults']) {

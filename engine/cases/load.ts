@@ -6,7 +6,9 @@ import { parse as parseYaml } from 'yaml';
 import { SchemaRegistry, type SchemaViolation } from '../schemas.ts';
 import type { ConformanceCase } from './types.ts';
 
-export const FIXTURES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures');
+export { FIXTURES_DIR } from '../paths.ts';
+
+import { FIXTURES_DIR } from '../paths.ts';
 
 export interface CaseFile<C extends ConformanceCase = ConformanceCase> {
   suite: string;
