@@ -26,6 +26,8 @@ const SUITES_VITEST_CONFIG = {
   include: [`${SUITES_DIR}/**/*.test.${COMPILED ? 'js' : 'ts'}`],
   // Installed, the package itself lies under node_modules/, which vitest excludes by default.
   exclude: [],
+  // Compiled code needs no transform: Node loads it as it is (as it does any installed package's).
+  server: { deps: { external: COMPILED ? [/\/dist\/(engine|reporters|backends)\//] : [] } },
   pool: 'forks' as const,
   fileParallelism: true,
   testTimeout: 120_000,

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ErrorObject } from 'ajv/dist/2020.js';
 import { parse as parseYaml } from 'yaml';
@@ -126,8 +128,47 @@ export function loadCaseFile<C extends ConformanceCase>(relative: string, schema
   const text = readFileSync(path, 'utf8');
   const hit = loaded.get(path);
   if (hit?.text === text && hit.schemaFile === schemaFile) return structuredClone(hit.doc) as CaseFile<C>;
-  const doc: unknown = parseYaml(text);
-  validateCaseDocument(doc, relative, schemaFile);
-  loaded.set(path, { text, schemaFile, doc: structuredClone(doc) });
+  const key = validatedKey(text, schemaFile);
+  let doc = readValidated(key);
+  if (doc === undefined) {
+    doc = parseYaml(text);
+    validateCaseDocument(doc, relative, schemaFile);
+    writeValidated(key, doc);
+  }
+  loaded.set(path, { text, schemaFile, doc: structuredClone(doc as CaseFile) });
   return doc as CaseFile<C>;
+}
+
+/*
+ * Every process of a run (the CLI, each vitest worker) loads the case files, and parsing the YAML and compiling
+ * the case schema cost most of a worker's start-up. A file once parsed and validated is kept as JSON under the
+ * system's temporary directory, keyed by the sha256 of its text and of the schemas it was validated against, so
+ * a changed file or schema is parsed and validated again; a missing or unreadable entry only costs the parse.
+ */
+const VALIDATED_DIR = join(tmpdir(), 'update-conformance', 'validated-cases');
+
+function validatedKey(text: string, schemaFile: string): string {
+  const hash = createHash('sha256').update(text);
+  for (const f of [COMMON_SCHEMA, schemaFile]) hash.update('\0').update(readFileSync(join(FIXTURES_DIR, f)));
+  return hash.digest('hex');
+}
+
+function readValidated(key: string): unknown {
+  try {
+    return JSON.parse(readFileSync(join(VALIDATED_DIR, `${key}.json`), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function writeValidated(key: string, doc: unknown): void {
+  try {
+    mkdirSync(VALIDATED_DIR, { recursive: true });
+    // Written aside, then renamed: a concurrent reader sees the whole file or none.
+    const tmp = join(VALIDATED_DIR, `${key}.${process.pid}.tmp`);
+    writeFileSync(tmp, JSON.stringify(doc));
+    renameSync(tmp, join(VALIDATED_DIR, `${key}.json`));
+  } catch {
+    // A read-only temporary directory only costs the next process the parse.
+  }
 }
