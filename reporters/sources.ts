@@ -48,22 +48,22 @@ function hostOf(owner: string): Host | undefined {
 
 export function sourceLink(source: string): SourceLink {
   const file = FILE.exec(source);
-  const fileHost = file && hostOf(file[1]);
+  const fileHost = file && hostOf(file[1] ?? '');
   if (file && fileHost) {
-    const [, owner, repo, path, ref, line, note] = file;
+    const [, owner = '', repo = '', path = '', ref = '', line, note] = file;
     const name = path.slice(path.lastIndexOf('/') + 1);
     const label = `${repo}@${ref} ${name}${line ? `:${line}` : ''}${note ? ` ${note}` : ''}`;
     return { label, url: fileUrl(fileHost, owner, repo, path, ref, line) };
   }
   const issue = ISSUE.exec(source);
-  if (issue && hostOf(issue[1]) === 'github') {
+  if (issue && hostOf(issue[1] ?? '') === 'github') {
     // GitHub redirects /issues/<n> to /pull/<n> when the number is a pull request.
     return { label: source, url: `https://github.com/${issue[1]}/${issue[2]}/issues/${issue[3]}` };
   }
   const commit = COMMIT.exec(source);
-  const commitHost = commit && hostOf(commit[1]);
+  const commitHost = commit && hostOf(commit[1] ?? '');
   if (commit && commitHost) {
-    const [, owner, repo, sha] = commit;
+    const [, owner = '', repo = '', sha = ''] = commit;
     const base = commitHost === 'github' ? 'https://github.com' : 'https://opendev.org';
     return { label: source, url: `${base}/${owner}/${repo}/commit/${sha}` };
   }
