@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { isAbsolute, relative, sep } from 'node:path';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { PACKAGE_ROOT } from './paths.ts';
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives wrapped in `default`.
 type AddFormats = (ajv: Ajv2020) => unknown;
@@ -18,13 +20,23 @@ export class SchemaRegistry {
   // and cost about a third of compile time, which every process pays for every schema it uses.
   private readonly ajv = new Ajv2020({ allErrors: true, strict: false, code: { optimize: false } });
   private readonly compiled = new Map<string, ValidateFunction>();
+  /** `$id` → the file it was read from, relative to the package root (what a reader can open). */
+  private readonly files = new Map<string, string>();
 
   constructor() {
     addFormats(this.ajv);
   }
 
   addFile(path: string): string {
-    return this.add(JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>);
+    const id = this.add(JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>);
+    const rel = relative(PACKAGE_ROOT, path);
+    if (!this.files.has(id)) this.files.set(id, rel.startsWith('..') || isAbsolute(rel) ? path : rel.split(sep).join('/'));
+    return id;
+  }
+
+  /** How messages name a schema: its file in the repository (e.g. fixtures/k8s/schemas/pod.schema.json), else its `$id`. */
+  nameOf(id: string): string {
+    return this.files.get(id) ?? id;
   }
 
   add(schema: Record<string, unknown>): string {

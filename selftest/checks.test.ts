@@ -1,5 +1,7 @@
 /** Every check, seen to pass and seen to fail, with the exact failure it reports. */
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { FIXTURES_DIR } from '../engine/cases/load.ts';
 import type { CaseVariant, ConformanceCase, Expectation } from '../engine/cases/types.ts';
 import { CHECKS, type CheckContext, type CheckOutcome } from '../engine/checks/index.ts';
 import type { Exchange } from '../engine/http/exchange.ts';
@@ -55,6 +57,15 @@ describe('response-schema', () => {
       'Response violates schema|/kind|urn:t:obj|/kind: must be equal to constant',
     ]);
     expect(failsOf(CHECKS['response-schema'](ctx({ status: 200 }, exchange(200))))).toEqual(['Response body is not JSON||JSON matching urn:t:obj|empty body']);
+  });
+  test('a schema read from a file is named by its repository path, not its $id', () => {
+    const fileSchemas = new SchemaRegistry();
+    const id = fileSchemas.addFile(join(FIXTURES_DIR, 'k8s', 'schemas', 'pod.schema.json'));
+    const c = { ...ctx({ status: 200 }, exchange(200, { kind: 'Pod' })), schemas: fileSchemas };
+    c.traits = { ...c.traits, schemaFor: () => id };
+    const [failure] = failsOf(CHECKS['response-schema'](c)) as string[];
+    expect(failure).toMatch(/^Response violates schema\|[^|]*\|fixtures\/k8s\/schemas\/pod\.schema\.json\|/);
+    expect(failure).not.toContain(id);
   });
 });
 

@@ -6,8 +6,9 @@ export function responseSchema(ctx: CheckContext): CheckOutcome {
   if (ctx.expect.notJson) return notApplicable('upstream answers this without a JSON body');
   const schemaId = ctx.traits.schemaFor(ctx.update, ctx.variant);
   if (!schemaId) return notApplicable(`no schema for status ${status}`);
+  const schema = ctx.schemas.nameOf(schemaId);
   if (json === undefined) {
-    return fail([{ check: 'response-schema', title: 'Response body is not JSON', expected: `JSON matching ${schemaId}`, received: jsonError ?? 'no body' }]);
+    return fail([{ check: 'response-schema', title: 'Response body is not JSON', expected: `JSON matching ${schema}`, received: jsonError ?? 'no body' }]);
   }
   const violations = ctx.schemas.validate(schemaId, json);
   if (violations.length === 0) return pass();
@@ -15,7 +16,7 @@ export function responseSchema(ctx: CheckContext): CheckOutcome {
     violations.slice(0, 10).map((v) => ({
       check: 'response-schema' as const,
       title: 'Response violates schema',
-      expected: `${schemaId}`,
+      expected: schema,
       received: `${v.pointer}: ${v.message}`,
       pointer: v.pointer,
     })),

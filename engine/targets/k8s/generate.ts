@@ -10,9 +10,10 @@ import { type PodCase, podVariants } from './pods-patch.ts';
 import type { PatchType } from './types.ts';
 
 const LABEL_SOURCES = [
-  'kubernetes/apimachinery pkg/util/validation/validation.go IsQualifiedName, IsValidLabelValue',
-  'kubernetes/apimachinery pkg/apis/meta/v1/validation/validation.go ValidateLabels',
-  'kubernetes/apimachinery pkg/api/validation/objectmeta.go@eed236ce ValidateObjectMetaAccessorUpdate',
+  'kubernetes/apimachinery pkg/util/validation/validation.go@v0.34.10#L41 IsQualifiedName',
+  'kubernetes/apimachinery pkg/util/validation/validation.go@v0.34.10#L165 IsValidLabelValue',
+  'kubernetes/apimachinery pkg/apis/meta/v1/validation/validation.go@v0.34.10#L113 ValidateLabels',
+  'kubernetes/apimachinery pkg/api/validation/objectmeta.go@v0.34.10#L234 ValidateObjectMetaAccessorUpdate',
 ];
 const INVALID_LABEL = { status: 422, error: { reason: 'Invalid', causes: [{ field: 'metadata.labels', reason: 'FieldValueInvalid' }] } } satisfies Expectation;
 
@@ -113,7 +114,7 @@ const image: Family<ImageInput> = {
     tags: ['upstream', 'positive', 'effect'],
     request: { patch: imagePatch(type, img) },
     expect: { status: 200, effect: [{ pointer: '/spec/containers/0/image', value: img }] },
-    source: ['kubernetes/kubernetes pkg/apis/core/validation/validation.go@000f2605 ValidatePodUpdate updatablePodSpecFields', originSource(o, 'image')],
+    source: ['kubernetes/kubernetes pkg/apis/core/validation/validation.go@v1.34.10#L5573 ValidatePodUpdate updatablePodSpecFields', originSource(o, 'image')],
   }),
 };
 
@@ -134,7 +135,10 @@ const imageInvalid: Family<ImageInput> = {
       status: 422,
       error: { reason: 'Invalid', causes: [{ field: 'spec.containers[0].image', messageIncludes: 'leading or trailing whitespace' }] },
     },
-    source: ['kubernetes/kubernetes pkg/apis/core/validation/validation.go@000f2605 validateContainers (image whitespace)', originSource(o, 'image-invalid')],
+    source: [
+      'kubernetes/kubernetes pkg/apis/core/validation/validation.go@v1.34.10#L5457 ValidateContainerUpdates (image whitespace)',
+      originSource(o, 'image-invalid'),
+    ],
   }),
 };
 
@@ -149,7 +153,7 @@ interface DeadlineInput {
 }
 
 const DEADLINE_SOURCE =
-  'kubernetes/kubernetes pkg/apis/core/validation/validation.go@000f2605 ValidatePodUpdate (activeDeadlineSeconds: set from nil or lowered only)';
+  'kubernetes/kubernetes pkg/apis/core/validation/validation.go@v1.34.10#L5573 ValidatePodUpdate (activeDeadlineSeconds: set from nil or lowered only)';
 
 const deadlineDecrease: Family<DeadlineInput> = {
   name: 'active-deadline-decrease',
@@ -207,8 +211,8 @@ function tolerationPatch(type: PatchType, t: A.Toleration): Partial<Record<Patch
 }
 
 const TOLERATION_SOURCES = [
-  'kubernetes/kubernetes pkg/apis/core/validation/validation.go@000f2605 ValidateTolerations',
-  'kubernetes/kubernetes pkg/apis/core/validation/validation.go@000f2605 validateOnlyAddedTolerations',
+  'kubernetes/kubernetes pkg/apis/core/validation/validation.go@v1.34.10#L4268 ValidateTolerations',
+  'kubernetes/kubernetes pkg/apis/core/validation/validation.go@v1.34.10#L4211 validateOnlyAddedTolerations',
 ];
 
 interface TolerationInput {

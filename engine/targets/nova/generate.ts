@@ -21,10 +21,12 @@ interface NovaInput<V> {
 
 const novaInput = <V>(value: fc.Arbitrary<V>, mvs: string[]) => fc.record({ value, mv: fc.constantFrom(...mvs) });
 
-const NAME_SOURCE = 'nova 26.2.2 nova/api/validation/parameter_types.py name (valid_name_regex, minLength 1, maxLength 255)';
-const IP_SOURCE = 'nova 26.2.2 parameter_types.py accessIPv4/accessIPv6 (type string, format ipv4/ipv6; jsonschema formats use ipaddress)';
-const HOST_SOURCE = 'nova 26.2.2 parameter_types.py hostname (minLength 2, maxLength 63, ^[a-zA-Z0-9]+[a-zA-Z0-9-]*[a-zA-Z0-9]+$)';
-const DESC_SOURCE = 'nova 26.2.2 parameter_types.py description (maxLength 255, printable pattern)';
+const NAME_SOURCE = 'openstack/nova nova/api/validation/parameter_types.py@26.2.2#L291 name (valid_name_regex, minLength 1, maxLength 255)';
+const IP_SOURCE =
+  'openstack/nova nova/api/validation/parameter_types.py@26.2.2#L469 accessIPv4, accessIPv6 (type string, format ipv4/ipv6; jsonschema formats use ipaddress)';
+const HOST_SOURCE =
+  'openstack/nova nova/api/validation/parameter_types.py@26.2.2#L273 hostname (minLength 2, maxLength 63, ^[a-zA-Z0-9]+[a-zA-Z0-9-]*[a-zA-Z0-9]+$)';
+const DESC_SOURCE = 'openstack/nova nova/api/validation/parameter_types.py@26.2.2#L331 description (maxLength 255, printable pattern)';
 
 function novaAllowed(
   o: GenOrigin,
@@ -83,7 +85,7 @@ const nameInvalid: Family<NovaInput<string>> = {
   rule: 'an empty, over-long, whitespace-edged, control- or non-BMP-character name is rejected with 400 badRequest',
   arbitrary: () => novaInput(A.invalidServerName(), ALL_MV),
   build: ({ value, mv }, o) =>
-    novaForbidden(o, 'name-invalid', 'name', value, mv, [NAME_SOURCE, 'nova 26.2.2 nova/api/validation/validators.py _validate_name']),
+    novaForbidden(o, 'name-invalid', 'name', value, mv, [NAME_SOURCE, 'openstack/nova nova/api/validation/validators.py@26.2.2#L118 _validate_name']),
 };
 
 const ipv4: Family<NovaInput<string>> = {
@@ -113,7 +115,8 @@ const ipv6: Family<NovaInput<A.IPv6Sample>> = {
   build: ({ value, mv }, o) =>
     novaAllowed(o, 'ipv6', 'accessIPv6', '/server/accessIPv6', value.written, value.canonical, mv, [
       IP_SOURCE,
-      'nova objects/instance.py access_ip_v6 IPV6AddressField (netaddr) and views/servers.py show() str(ip_v6)',
+      'openstack/nova nova/objects/instance.py@26.2.2#L182 access_ip_v6 (IPV6AddressField, netaddr)',
+      'openstack/nova nova/api/openstack/compute/views/servers.py@26.2.2#L221 ViewBuilder.show (str(ip_v6))',
     ]),
 };
 
