@@ -81,7 +81,7 @@ export async function doctorCommand(env: Env, out: (line: string) => void): Prom
     if (backends) {
       config = backends.config;
       list.note(
-        `– self-check: checking the embedded reference backend(s) on 127.0.0.1 for ${suites.map((t) => t.name).join(', ')} (what \`run\` would use; not a verdict about an API)`,
+        `– ${described.length ? '--embedded' : 'no target configured'} for ${suites.map((t) => t.name).join(', ')}: checking the embedded reference backend(s) on 127.0.0.1 (what \`run\` would use: a self-check, not a verdict about an API)`,
       );
     }
     const facts = new Map<AnyTarget, unknown>();
