@@ -89,9 +89,17 @@ const SEEDS: { field: string; since: string; value: string }[] = [
   { field: 'hostname', since: '2.90', value: 'uc-kept' },
 ];
 
-/** The seed update for a case at the target's max microversion: every seedable field the case does not target. */
-export function seedFields(c: ServerCase, maxMicroversion: string): Obj {
-  const seeds = SEEDS.filter((f) => compareVersions(maxMicroversion, f.since) >= 0 && !c.fields.includes(f.field));
+/** Where a seeded field shows in the server view. */
+const SHOWN_AS: Record<string, string> = { hostname: 'OS-EXT-SRV-ATTR:hostname' };
+
+/**
+ * The seed update for a case at the target's max microversion: every seedable field the case does not target,
+ * except those the server's last GET (`seen`, when nothing updated it since) already shows with the seed value.
+ */
+export function seedFields(c: ServerCase, maxMicroversion: string, seen?: Obj): Obj {
+  const seeds = SEEDS.filter(
+    (f) => compareVersions(maxMicroversion, f.since) >= 0 && !c.fields.includes(f.field) && seen?.[SHOWN_AS[f.field] ?? f.field] !== f.value,
+  );
   return Object.fromEntries(seeds.map((f) => [f.field, f.value]));
 }
 
@@ -114,6 +122,8 @@ export function serversUpdateAdapter(s: NovaSession, schemaTable: SchemaEntry[])
     },
   };
 
+  // Each leased server as its last GET showed it, until something updates it: spares a seed update per case.
+  const lastSeen = new Map<string, Obj>();
   return {
     traits,
     skipReason: (v) => serverSkipReason(v, { range: s.range, targetMax: s.targetMax, altConfigured: Boolean(s.alt), altServerId: s.altServerId }),
@@ -138,7 +148,8 @@ export function serversUpdateAdapter(s: NovaSession, schemaTable: SchemaEntry[])
             throw new SetupError(`setup update of ${serverId} answered ${ex.response.status}: ${ex.response.text.slice(0, 200)}`, setupExchanges);
         }
         // After the case's own setup, so no update but the case's runs between the seed and the GET before.
-        const seed = serverId ? seedFields(c, s.range.max) : {};
+        const seen = serverId && !c.setup?.server ? lastSeen.get(serverId) : undefined;
+        const seed = serverId ? seedFields(c, s.range.max, seen) : {};
         if (serverId && Object.keys(seed).length) {
           const ex = await s.client.updateServer(serverId, seed, s.range.max);
           setupExchanges.push(ex);
@@ -158,8 +169,14 @@ export function serversUpdateAdapter(s: NovaSession, schemaTable: SchemaEntry[])
         ownSubject: which !== 'unknown' && readClient !== undefined,
         vars,
         setupExchanges,
-        read: () => (readClient as NovaClient).showServer(readId ?? '', mv === 'latest' ? s.range.max : mv),
+        read: async () => {
+          const ex = await (readClient as NovaClient).showServer(readId ?? '', mv === 'latest' ? s.range.max : mv);
+          const server = (ex.response.json as Obj | undefined)?.server as Obj | undefined;
+          if (serverId && ex.response.status === 200 && server) lastSeen.set(serverId, server);
+          return ex;
+        },
         update: () => {
+          if (serverId) lastSeen.delete(serverId);
           const body = req.rawBody !== undefined ? req.rawBody : req.body === undefined ? undefined : JSON.stringify(resolvePlaceholders(req.body, vars));
           const token = req.auth === 'none' ? ('none' as const) : req.auth === 'bogus' ? { literal: `uc-bogus-${s.runId}-token` } : undefined;
           return s.client.send({
