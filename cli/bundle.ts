@@ -26,6 +26,8 @@ import { ConfigError, describeError } from '../engine/errors.ts';
 import { EXIT } from '../engine/exit-codes.ts';
 import { PACKAGE_ROOT } from '../engine/paths.ts';
 import { TARGETS } from '../engine/targets/index.ts';
+import { isSelfCheck } from '../reporters/model.ts';
+import { SELF_CHECK } from '../reporters/verdict.ts';
 import { REPORT_FILES } from '../reporters/write.ts';
 import { readRunReport } from './merge.ts';
 import { scanForSecrets } from './secret-scan.ts';
@@ -236,6 +238,10 @@ export interface BundleOptions {
 export function bundleCommand(env: Env, opts: BundleOptions, log: (line: string) => void): number {
   const reportDir = resolve(get(env, 'CONFORMANCE_REPORT_DIR') ?? 'reports');
   const report = readRunReport(reportDir);
+  // A bundle is handed in as evidence about an API: a run against the reference backends is none.
+  if (isSelfCheck(report)) {
+    throw new ConfigError('bundle', `run ${report.runId} in ${reportDir} is a ${SELF_CHECK}`, 'configure a target, run against it and bundle that run');
+  }
   const config = configInfo(env); // also registers the secret values of this environment for the scan
   const baselineFile = get(env, 'CONFORMANCE_BASELINE');
   if (!baselineFile && (report.baselineProblems?.length || report.results.some((r) => r.baselined))) {

@@ -12,8 +12,7 @@ import { describeError } from '../engine/errors.ts';
 import { EXIT } from '../engine/exit-codes.ts';
 import { variantsOf } from '../engine/targets/index.ts';
 import type { AnyTarget, Checklist as TargetChecklist } from '../engine/targets/target.ts';
-import { startEmbedded } from './embedded.ts';
-import { chooseSuites } from './run.ts';
+import { chooseSuites, embeddedConfig } from './run.ts';
 
 /** The checks so far and how to print them. */
 class Checklist implements TargetChecklist {
@@ -66,7 +65,7 @@ export async function doctorCommand(env: Env, out: (line: string) => void): Prom
   out('update-conformance doctor');
   let config: Config;
   let suites: AnyTarget[];
-  let embedded: AnyTarget[];
+  let embedded: boolean;
   try {
     config = loadConfig(env);
     ({ suites, embedded } = chooseSuites(config));
@@ -77,12 +76,12 @@ export async function doctorCommand(env: Env, out: (line: string) => void): Prom
   }
   const described = suites.filter((t) => config.targets[t.name] !== undefined).map((t) => `${t.apiName} from ${t.origin(config.targets[t.name])}`);
   list.ok('configuration', `${described.join('; ') || 'no target configured'}; suites ${suites.map((t) => t.name).join(', ')}; run id ${config.run.runId}`);
-  const backends = embedded.length ? await startEmbedded(embedded) : undefined;
+  const backends = embedded ? await embeddedConfig(env, config, suites) : undefined;
   try {
     if (backends) {
-      config = loadConfig({ ...env, ...backends.env, CONFORMANCE_RUN_ID: config.run.runId });
+      config = backends.config;
       list.note(
-        `– no target configured for ${embedded.map((t) => t.name).join(', ')}: checking the embedded reference backend(s) on 127.0.0.1 (what \`run\` would use)`,
+        `– ${described.length ? '--embedded' : 'no target configured'} for ${suites.map((t) => t.name).join(', ')}: checking the embedded reference backend(s) on 127.0.0.1 (what \`run\` would use: a self-check, not a verdict about an API)`,
       );
     }
     const facts = new Map<AnyTarget, unknown>();

@@ -17,6 +17,12 @@ export interface ReferenceBackend extends EmbeddedBackend {
   setFaults(names: string[]): void;
 }
 
+/**
+ * Variables of the reference and real backend launchers (backends/): set beside the CLI's in the CI stages,
+ * they are this project's own and not typos of a setting.
+ */
+export const BACKEND_VARIABLES = ['K8S_REFERENCE_FAULTS', 'K8S_REAL_', 'NOVA_REFERENCE_FAULTS', 'NOVA_REAL_'] as const;
+
 /** Each target's reference backend (backends/<name>-reference), by target name: one entry per target. */
 const REFERENCE_BACKENDS: Record<string, () => Promise<ReferenceBackend>> = {
   k8s: async () => {

@@ -7,7 +7,7 @@ import { chooseSuites } from './run.ts';
 /** Prints the selected cases (id, kind, tags, versions, variants, source) without sending anything. */
 export function listCommand(env: Env, json: boolean, out: (line: string) => void): number {
   const config = loadConfig(env);
-  const { suites } = chooseSuites(config);
+  const { suites } = chooseSuites(config, 'list');
   const rows = suites.flatMap((target) =>
     casesOf(target)
       .filter((c) => isCaseSelected(config.run.selection, c))

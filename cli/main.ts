@@ -1,10 +1,11 @@
 /** update-conformance commands: `run` (default), `list`, `doctor`, `merge`, `bundle`, `verify`, `cleanup`. Exit codes: engine/exit-codes.ts. */
 import { parseArgs } from 'node:util';
-import { type Env, loadEnv } from '../engine/config/index.ts';
+import { checkVariables, type Env, knownVariables, loadEnv } from '../engine/config/index.ts';
 import { ConfigError, describeError } from '../engine/errors.ts';
 import { EXIT } from '../engine/exit-codes.ts';
 import { packageInfo } from '../engine/paths.ts';
 import { TARGET_NAMES } from '../engine/targets/index.ts';
+import { BACKEND_VARIABLES } from './embedded.ts';
 import { runCommand } from './run.ts';
 
 /** A wrong command line: exit 2 with one line naming the problem. */
@@ -17,7 +18,7 @@ function firstSentence(message: string): string {
   return message.split('. ')[0] ?? message;
 }
 
-const USAGE = `usage: update-conformance [run] [selection] [--shard I/N] [--report-dir DIR] [--concurrency N] [--baseline FILE [--update-baseline]]
+const USAGE = `usage: update-conformance [run] [selection] [--embedded] [--shard I/N] [--report-dir DIR] [--concurrency N] [--baseline FILE [--update-baseline]]
        update-conformance list [selection] [--json]
        update-conformance doctor [selection] [--shard I/N]
        update-conformance merge DIR DIR … [--report-dir OUT] [--baseline FILE]
@@ -35,6 +36,7 @@ commands:
   cleanup  remove what earlier runs left on the targets (only objects they labelled as their own)
 
 selection: --suite ${TARGET_NAMES.join(',')}  --case ID|GLOB[,…]  --tag TAG|!TAG[,…]  (or CONFORMANCE_SUITES/CASES/TAGS)
+--embedded (CONFORMANCE_EMBEDDED): a self-check of the embedded reference backends, not a verdict about an API
 --shard I/N (CONFORMANCE_SHARD): run only the variants whose id hashes to shard I of N; \`merge\` joins the shards' reports
 
 targets (environment or .env; every variable: .env.example):
@@ -75,6 +77,7 @@ function withFlags(env: Env, values: Record<string, string | boolean | undefined
     if (typeof v === 'string' && v) out[variable] = v;
   }
   if (values['update-baseline']) out.CONFORMANCE_UPDATE_BASELINE = 'true';
+  if (values.embedded) out.CONFORMANCE_EMBEDDED = 'true';
   return Object.freeze(out);
 }
 
@@ -91,6 +94,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       tag: { type: 'string' },
       baseline: { type: 'string' },
       'update-baseline': { type: 'boolean' },
+      embedded: { type: 'boolean' },
       json: { type: 'boolean' },
       shard: { type: 'string' },
       out: { type: 'string' },
@@ -108,6 +112,8 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     return EXIT.ok;
   }
   const env = withFlags(loadEnv(), values);
+  // Before anything runs: a setting that looks like ours but is not is an error (exit 2), never silently ignored.
+  for (const w of checkVariables(env, knownVariables(BACKEND_VARIABLES))) io.err(`warning: ${w}`);
   const command = positionals[0] ?? 'run';
   const operands = positionals.slice(1);
   switch (command) {

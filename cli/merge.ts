@@ -4,23 +4,23 @@
  * run writes (results.json, summary.md, report.html, junit.xml) and exits with the run's exit-code rule.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { applyBaseline, loadBaseline } from '../engine/baseline.ts';
 import { get } from '../engine/config/env.ts';
 import { type Env, loadConfig } from '../engine/config/index.ts';
 import { ConfigError } from '../engine/errors.ts';
 import type { CaseResult } from '../engine/results.ts';
 import type { TargetInfo } from '../engine/targets/target.ts';
-import { countVerdicts, type RunReport } from '../reporters/model.ts';
+import { caseCount, countVerdicts, type RunReport } from '../reporters/model.ts';
 import { judge } from '../reporters/verdict.ts';
 import { REPORT_FILES, writeReports } from '../reporters/write.ts';
 import { scanForSecrets } from './secret-scan.ts';
 
 /** The last lines of merge and verify: what decided the verdict, then the verdict and its exit code. */
 export function logVerdict(report: RunReport, log: (line: string) => void): number {
-  const { verdict, reasons, exitCode } = judge(report);
+  const { verdict, headline, selfCheck, reasons, exitCode } = judge(report);
   if (reasons.length) log(`  decided by: ${reasons.join(', ')}`);
-  log(`verdict: ${verdict} (exit ${exitCode})`);
+  log(`verdict: ${selfCheck ? headline : verdict} (exit ${exitCode})`);
   return exitCode;
 }
 
@@ -89,8 +89,11 @@ export function mergeReports(reports: RunReport[], names: string[] = reports.map
       if (hits.length > 1) runErrors.push(`merge: shard ${i}/${total} was given ${hits.length} times (${hits.map((h) => h.name).join(', ')})`);
     }
   }
+  const kinds = [...new Set(reports.map((r) => r.target?.kind ?? (r.targets.some((t) => t.kind === 'embedded') ? 'embedded' : 'configured')))];
+  if (kinds.length > 1) runErrors.push('merge: runs against the embedded reference backends and against a configured target mixed');
   const runIds = [...new Set(reports.map((r) => r.runId))];
   return {
+    ...(kinds.length ? { target: { kind: kinds.includes('embedded') ? 'embedded' : 'configured' } } : {}),
     tool: first.tool,
     runId: runIds.join('+'),
     startedAt: reports.map((r) => r.startedAt).reduce(minIso),
@@ -116,6 +119,7 @@ export function mergeCommand(env: Env, dirs: string[], log: (line: string) => vo
   if (baselineFile) {
     const outcome = applyBaseline(loadBaseline(baselineFile), merged.results);
     merged.baselineProblems = outcome.problems;
+    merged.baseline = basename(baselineFile);
     if (outcome.excused.length) log(`baseline: ${outcome.excused.length} known deviation(s) excused by ${baselineFile}`);
     for (const p of outcome.problems) log(`baseline: ${p}`);
   } else if (hadBaseline) {
@@ -132,7 +136,10 @@ export function mergeCommand(env: Env, dirs: string[], log: (line: string) => vo
     log(`ERROR: a secret value appears in ${leaked.join(', ')}`);
   }
   const c = countVerdicts(merged.results);
-  log(`${c.pass} passed, ${c.fail} failed, ${c.error} errors, ${c.skip} skipped (${c.total} cases)${merged.interrupted ? ' — interrupted' : ''}`);
+  const n = caseCount(merged.results);
+  log(
+    `${c.pass} passed, ${c.fail} failed, ${c.error} errors, ${c.skip} skipped (${n.variants} variants of ${n.cases} cases)${merged.interrupted ? ' — interrupted' : ''}`,
+  );
   log(`Reports: ${written.join(', ')}`);
   return logVerdict(merged, log);
 }

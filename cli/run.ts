@@ -1,17 +1,17 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { applyBaseline, loadBaseline, writeBaseline } from '../engine/baseline.ts';
 import { knownTags } from '../engine/cases/catalog.ts';
 import { checkSelection, isCaseSelected } from '../engine/cases/select.ts';
 import { type Config, type Env, loadConfig } from '../engine/config/index.ts';
 import { knownSecrets, redactText } from '../engine/config/secrets.ts';
-import { describeError } from '../engine/errors.ts';
+import { ConfigError, describeError } from '../engine/errors.ts';
 import { EXIT } from '../engine/exit-codes.ts';
 import { COMPILED, PACKAGE_ROOT, packageInfo } from '../engine/paths.ts';
 import type { ProvidedRun } from '../engine/suite.ts';
 import { casesOf, TARGETS } from '../engine/targets/index.ts';
 import type { AnyTarget } from '../engine/targets/target.ts';
-import ConformanceReporter from '../reporters/conformance.ts';
+import ConformanceReporter, { meaningfulRunErrors } from '../reporters/conformance.ts';
 import type { RunReport } from '../reporters/model.ts';
 import { judge } from '../reporters/verdict.ts';
 import { writeReports } from '../reporters/write.ts';
@@ -42,16 +42,54 @@ export interface RunOptions {
 }
 
 /**
- * Which suites run: the requested ones, else the configured ones, else all against embedded backends —
- * and of those only suites with selected cases. A selection that matches nothing is a usage error.
+ * Which suites run, and against what. A configured run tests the configured targets (CONFORMANCE_SUITES may
+ * only name configured ones: a verdict about an API never includes a reference backend). With no target, or
+ * with `--embedded`, every requested suite runs against the embedded reference backends: a self-check, said so
+ * in every output — and refused under CI unless asked for. Of those, only suites with selected cases run; a
+ * selection that matches nothing is a usage error. `list` only shows cases: the CI rule does not apply to it.
  */
-export function chooseSuites(config: Config): { suites: AnyTarget[]; embedded: AnyTarget[] } {
+export function chooseSuites(config: Config, purpose: 'run' | 'list' = 'run'): { suites: AnyTarget[]; embedded: boolean } {
   const configured = TARGETS.filter((t) => config.targets[t.name] !== undefined);
-  const requested = config.run.suites ? TARGETS.filter((t) => config.run.suites?.includes(t.name)) : configured.length ? configured : [...TARGETS];
+  const named = config.run.suites ? TARGETS.filter((t) => config.run.suites?.includes(t.name)) : undefined;
+  const embedded = config.run.embedded || configured.length === 0;
+  if (embedded && !config.run.embedded && config.run.ci && purpose === 'run') {
+    throw new ConfigError(
+      'CI',
+      'is set but no target is configured',
+      'configure a target (see .env.example), or pass --embedded for a self-check of the reference backends',
+    );
+  }
+  const unconfigured = embedded ? undefined : named?.find((t) => !configured.includes(t));
+  if (unconfigured) {
+    throw new ConfigError(
+      'CONFORMANCE_SUITES',
+      `names ${unconfigured.name} but no ${unconfigured.apiName} target is configured`,
+      `configure it, or run only ${configured.map((t) => t.name).join(', ')}`,
+    );
+  }
+  const requested = named ?? (embedded ? [...TARGETS] : configured);
   const sel = config.run.selection;
   checkSelection(sel, requested.flatMap(casesOf), knownTags());
-  const suites = requested.filter((t) => casesOf(t).some((c) => isCaseSelected(sel, c)));
-  return { suites, embedded: suites.filter((t) => !configured.includes(t)) };
+  return { suites: requested.filter((t) => casesOf(t).some((c) => isCaseSelected(sel, c))), embedded };
+}
+
+/** The settings without any target's: the embedded backends are configured by their variables alone. */
+function withoutTargetSettings(env: Env): Env {
+  const names = TARGETS.flatMap((t) => t.variables);
+  const isTargets = (n: string) => names.some((k) => (k.endsWith('_') ? n.startsWith(k) : n === k));
+  return Object.fromEntries(Object.entries(env).filter(([n]) => !isTargets(n)));
+}
+
+/** Starts the reference backends of `suites` and configures the run for them (a self-check). */
+export async function embeddedConfig(env: Env, config: Config, suites: AnyTarget[]): Promise<{ config: Config; close(): Promise<void> }> {
+  const backends = await startEmbedded(suites);
+  try {
+    const loaded = loadConfig({ ...withoutTargetSettings(env), ...backends.env, CONFORMANCE_RUN_ID: config.run.runId });
+    return { config: { ...loaded, run: { ...loaded.run, embedded: true } }, close: () => backends.close() };
+  } catch (err) {
+    await backends.close();
+    throw err;
+  }
 }
 
 const packageVersion = () => packageInfo().version;
@@ -61,12 +99,11 @@ export async function runCommand(env: Env, opts: RunOptions = {}): Promise<numbe
   const log = opts.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   let config = loadConfig(env); // throws ConfigError → exit 2 in main
   const { suites, embedded } = chooseSuites(config);
-  const backends = embedded.length ? await startEmbedded(embedded) : undefined;
+  const backends = embedded ? await embeddedConfig(env, config, suites) : undefined;
   try {
     if (backends) {
-      // The embedded backends are described with the ordinary variables: the same configuration path as a real target.
-      config = loadConfig({ ...env, ...backends.env, CONFORMANCE_RUN_ID: config.run.runId });
-      log(`No target configured for ${embedded.map((t) => t.name).join(', ')}: using the embedded reference backend(s) on 127.0.0.1.`);
+      config = backends.config;
+      log(`Self-check of the embedded reference backend(s) on 127.0.0.1 for ${suites.map((t) => t.name).join(', ')}: not a verdict about an API.`);
     }
     const facts: Record<string, unknown> = {};
     for (const t of suites) {
@@ -95,6 +132,7 @@ async function runSuites(config: Config, suites: AnyTarget[], facts: Record<stri
     shard: config.run.shard,
     onReport: (r) => (report = r),
     write: log,
+    kind: config.run.embedded ? 'embedded' : 'configured',
   });
   const provided: ProvidedRun = { config, facts, secrets: [...knownSecrets()] };
   // createVitest + start (not startVitest, which only returns once the run is over): the signal handlers must
@@ -141,14 +179,27 @@ async function runSuites(config: Config, suites: AnyTarget[], facts: Record<stri
       startedAt: new Date().toISOString(),
       finishedAt: new Date().toISOString(),
       interrupted,
+      target: { kind: config.run.embedded ? 'embedded' : 'configured' },
       targets: [],
       results: [],
       runErrors: ['vitest ended without a report'],
     };
     final.interrupted ||= interrupted;
     if (startError) final.runErrors.push(`the suites could not run: ${describeError(startError)}`);
+    final.runErrors = meaningfulRunErrors(final.runErrors, final.interrupted);
+    if (final.interrupted) {
+      const notRun = suites.filter((t) => !final.results.some((r) => r.suite === t.suite)).map((t) => t.suite);
+      if (notRun.length) final.notRun = notRun;
+    }
     await sweepAfterRun(config, final, log);
+    if (final.results.length === 0 && !final.interrupted) {
+      // Nothing ran: the reports of an earlier run stay as they were rather than being replaced by an empty one.
+      for (const e of final.runErrors) log(`run error: ${e}`);
+      log(`The run did not start: no report written (earlier reports in ${reportDir} are untouched).`);
+      return EXIT.incomplete;
+    }
     judgeByBaseline(config, final, log);
+    reporter.finish(final);
     let written = writeReports(final, reportDir);
     const leakedSecrets = scanForSecrets(reportDir);
     if (leakedSecrets.length) {
@@ -158,7 +209,9 @@ async function runSuites(config: Config, suites: AnyTarget[], facts: Record<stri
       written = writeReports(JSON.parse(redactText(JSON.stringify(final))) as RunReport, reportDir);
     }
     log(`Reports: ${written.join(', ')}`);
-    return judge(final).exitCode;
+    const { headline, exitCode } = judge(final);
+    log(`verdict: ${headline} (exit ${exitCode})`);
+    return exitCode;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -187,10 +240,11 @@ function judgeByBaseline(config: Config, report: RunReport, log: (line: string) 
   if (!file) return;
   if (config.run.updateBaseline) {
     const previous = existsSync(file) ? loadBaseline(file) : [];
-    const n = writeBaseline(file, report.results, previous);
+    const n = writeBaseline(file, report.results, previous, config.run.baselineExpiryDays);
     log(`baseline: wrote ${n} entr${n === 1 ? 'y' : 'ies'} to ${file}`);
   }
   const outcome = applyBaseline(loadBaseline(file), report.results);
+  report.baseline = basename(file);
   if (outcome.excused.length) log(`baseline: ${outcome.excused.length} known deviation(s) excused by ${file}`);
   // A shard sees only part of the cases: unmatched or stale entries are judged by the merge, not here.
   if (report.shard) {

@@ -112,7 +112,10 @@ export function verifyCommand(env: Env, path: string, log: (line: string) => voi
   );
   const { report } = rederive(files, log);
   log(`  run ${report.runId}, ${report.startedAt} → ${report.finishedAt}${report.shard ? `, shard ${report.shard.index}/${report.shard.total} only` : ''}`);
-  for (const t of report.targets) log(`  target ${t.suite}: ${t.url} (${t.version})${t.insecure ? ' — TLS verification disabled' : ''}`);
+  for (const t of report.targets)
+    log(
+      `  target ${t.suite}: ${t.url} (${t.version})${t.kind === 'embedded' ? ' — embedded reference backend (self-check)' : ''}${t.insecure ? ' — TLS verification disabled' : ''}`,
+    );
   const c = countVerdicts(report.results);
   log(`  ${c.pass} passed, ${c.fail} failed, ${c.error} errors, ${c.skip} skipped (${c.total} cases); ${report.runErrors.length} run error(s)`);
   return logVerdict(report, log);

@@ -34,13 +34,17 @@ export function loadBaseline(path: string): BaselineEntry[] {
   if (!Array.isArray(list)) throw new ConfigError('CONFORMANCE_BASELINE', `${path} must be a YAML list of entries`, 'write "- id: <case id>" entries');
   return list.map((e, i) => {
     const entry = e as Partial<BaselineEntry>;
-    if (typeof entry?.id !== 'string' || typeof entry.reason !== 'string' || !entry.reason.trim()) {
-      throw new ConfigError('CONFORMANCE_BASELINE', `entry ${i + 1} needs an id and a reason`, 'write "- id: <case id>\\n  reason: <why>"');
+    if (typeof entry?.id !== 'string') {
+      throw new ConfigError('CONFORMANCE_BASELINE', `entry ${i + 1} needs an id`, 'write "- id: <case id>\\n  reason: <why>"');
     }
     if (entry.expires !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(String(entry.expires))) {
       throw new ConfigError('CONFORMANCE_BASELINE', `entry ${entry.id}: expires "${String(entry.expires)}" is not a date`, 'use YYYY-MM-DD');
     }
-    return { id: entry.id, reason: entry.reason, expires: entry.expires === undefined ? undefined : String(entry.expires) };
+    return {
+      id: entry.id,
+      reason: typeof entry.reason === 'string' ? entry.reason : '',
+      expires: entry.expires === undefined ? undefined : String(entry.expires),
+    };
   });
 }
 
@@ -50,6 +54,12 @@ const covers = (entry: BaselineEntry, r: CaseResult) => entry.id === r.id || ent
 export function applyBaseline(entries: BaselineEntry[], results: CaseResult[], today = new Date().toISOString().slice(0, 10)): BaselineOutcome {
   const outcome: BaselineOutcome = { excused: [], problems: [] };
   for (const entry of entries) {
+    // An entry nobody explained excuses nothing: the gate fails on it (and on the failure it would hide).
+    const unexplained = reasonProblem(entry.reason);
+    if (unexplained) {
+      outcome.problems.push(`baseline entry ${entry.id}: ${unexplained} — write why this deviation is accepted`);
+      continue;
+    }
     const hits = results.filter((r) => covers(entry, r));
     if (hits.length === 0) {
       outcome.problems.push(`baseline entry ${entry.id} matches no case that ran`);
@@ -71,15 +81,45 @@ export function applyBaseline(entries: BaselineEntry[], results: CaseResult[], t
   return outcome;
 }
 
-/** Writes the current failures as a baseline, keeping the reasons of entries that still apply. */
-export function writeBaseline(path: string, results: CaseResult[], previous: BaselineEntry[] = []): number {
+/** How `--update-baseline` marks a reason somebody still has to write; such an entry fails the gate. */
+export const PLACEHOLDER_REASON = 'TODO: explain';
+
+/** Words that stand in for a reason without giving one. */
+const NO_REASON = /^(todo|tbd|fixme|xxx|n\/?a|none|unknown|-+|\?+|\.+)\b/i;
+
+/** Why a reason is not one (empty, the writer's placeholder, a stand-in word, too short), or undefined. */
+export function reasonProblem(reason: string): string | undefined {
+  const r = reason.trim();
+  if (!r) return 'no reason given';
+  if (r.startsWith(PLACEHOLDER_REASON)) return 'the reason is still the placeholder --update-baseline wrote';
+  if (NO_REASON.test(r) || r.length < 8) return `"${r}" is not a reason`;
+  return undefined;
+}
+
+/** The day `days` after `today` (YYYY-MM-DD). */
+function daysAfter(today: string, days: number): string {
+  return new Date(Date.parse(`${today}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * Writes the current failures as a baseline, keeping the reasons and expiry of entries that still apply. New
+ * entries get the placeholder reason (the gate fails until someone writes a real one) and expire after
+ * `expiryDays`, so an accepted deviation is looked at again.
+ */
+export function writeBaseline(
+  path: string,
+  results: CaseResult[],
+  previous: BaselineEntry[] = [],
+  expiryDays = 90,
+  today = new Date().toISOString().slice(0, 10),
+): number {
   const failed = results.filter((r) => r.verdict === 'fail');
   const entries: BaselineEntry[] = failed.map((r) => {
     const old = previous.find((e) => covers(e, r));
     return {
       id: r.id,
-      reason: old?.reason ?? `TODO: explain (${r.failures[0]?.check ?? 'fail'}: ${r.failures[0]?.title ?? ''})`,
-      ...(old?.expires ? { expires: old.expires } : {}),
+      reason: old?.reason ?? `${PLACEHOLDER_REASON} (${r.failures[0]?.check ?? 'fail'}: ${r.failures[0]?.title ?? ''})`,
+      expires: old?.expires ?? daysAfter(today, expiryDays),
     };
   });
   writeFileSync(path, `# update-conformance baseline: known deviations (id, reason, optional expires: YYYY-MM-DD)\n${stringifyYaml(entries)}`);

@@ -48,5 +48,7 @@ export function explain(r: CaseResult): string {
   if (!f) return r.verdict;
   const where = f.pointer ? ` at ${f.pointer}` : '';
   const more = r.failures.length > 1 ? ` (+${r.failures.length - 1} more)` : '';
-  return `[${f.check}] ${f.title}${where}: expected ${f.expected}, received ${f.received}${more}`;
+  // A change at a pointer reads as one: before → after.
+  const what = f.check === 'immutability' && f.pointer ? `${f.expected} → ${f.received}` : `expected ${f.expected}, received ${f.received}`;
+  return `[${f.check}] ${f.title}${where}: ${what}${more}`;
 }

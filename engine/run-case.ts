@@ -68,19 +68,25 @@ function readBody(ex: Exchange, what: string): unknown {
   return ex.response.json;
 }
 
-/** Whether the update's own response makes the case undecidable (proxy/overload answers, garbage). */
+/**
+ * Whether the update's own response makes the case undecidable. The target decides the case when it answers a
+ * status: one that differs from the expectation is a conformance failure, with or without a body — unless it
+ * says the target is unavailable (429, 502, 503, 504) or is a proxy's HTML page. At the expected status, a
+ * body the checks cannot read (an HTML page, JSON cut on the way, a success without its JSON object) leaves the
+ * case undecided; only a case that expects a non-JSON answer takes such a body as the target's.
+ */
 function technicalProblem(ex: Exchange, expected: number[], notJson = false): string | undefined {
   const { status, json, jsonError, text, headers } = ex.response;
-  // Garbage whatever the status (even the expected one): an HTML page (portal, proxy error page), a body that
-  // claims JSON but does not parse (cut on the way), or a success without a JSON body (both APIs always answer
-  // an accepted update with the object). Only a case that expects a non-JSON answer takes it as the target's.
+  const html = /^\s*</.test(text);
+  if (!expected.includes(status)) {
+    if (UNAVAILABLE.has(status)) return `target unavailable: ${status} ${text.slice(0, 80).replace(/\s+/g, ' ')}`.trim();
+    if (html && json === undefined) return `update answered ${status} with ${jsonError} (a proxy's page?)`;
+    return undefined;
+  }
   if (json === undefined && !notJson) {
     const claimsJson = /json/i.test(headers['content-type'] ?? '') && text.length > 0;
-    if (/^\s*</.test(text) || claimsJson || (status >= 200 && status < 300)) return `update returned ${jsonError}`;
+    if (html || claimsJson || (status >= 200 && status < 300)) return `update returned ${jsonError}`;
   }
-  if (expected.includes(status)) return undefined;
-  if (UNAVAILABLE.has(status)) return `target unavailable: ${status} ${text.slice(0, 80).replace(/\s+/g, ' ')}`.trim();
-  if (json === undefined && text.length > 0) return `update returned ${jsonError}`;
   return undefined;
 }
 
@@ -128,8 +134,11 @@ export async function runCase<C extends ConformanceCase>(
     const expected = Array.isArray(expect.status) ? expect.status : [expect.status];
     const problem = technicalProblem(update, expected, expect.notJson);
     if (problem) throw new GarbageResponseError(problem);
-    const after = h.ownSubject ? readBody(await track('after', h.read()), 'GET after') : undefined;
-    const ctx: CheckContext = { variant: v, expect, update, before, after, traits: adapter.traits, schemas, vars: h.vars };
+    const afterEx = h.ownSubject ? await track('after', h.read()) : undefined;
+    // Gone after an answered update (renamed, deleted): the immutability check reports it; any other answer is the harness's problem.
+    const gone = afterEx?.response.status === 404;
+    const after = afterEx && !gone ? readBody(afterEx, 'GET after') : undefined;
+    const ctx: CheckContext = { variant: v, expect, update, before, after, traits: adapter.traits, schemas, vars: h.vars, gone };
     const failures: CheckFailure[] = [];
     const checks: CaseResult['checks'] = [];
     for (const [id, check] of Object.entries(CHECKS) as [CheckId, (typeof CHECKS)[CheckId]][]) {

@@ -1,8 +1,8 @@
 import type { Reporter, TestCase, TestModule, TestRunEndReason } from 'vitest/node';
 import type { Shard } from '../engine/cases/shard.ts';
 import { type CaseResult, explain } from '../engine/results.ts';
-import type { TargetInfo } from '../engine/targets/target.ts';
-import { bySuite, countVerdicts, type RunReport } from './model.ts';
+import type { TargetInfo, TargetKind } from '../engine/targets/target.ts';
+import { bySuite, caseCount, countVerdicts, docConflictCases, type RunReport } from './model.ts';
 
 const SYMBOL = { pass: '✓', fail: '✗', error: '!', skip: '–' } as const;
 
@@ -15,6 +15,16 @@ export interface ConformanceReporterOptions {
   write?: (line: string) => void;
   /** The shard this run is; recorded in the report for `merge`. */
   shard?: Shard;
+  /** What the run tests (the embedded reference backends or a configured target). */
+  kind: TargetKind;
+}
+
+/** Errors of vitest's worker pool itself: noise when the run was interrupted on purpose (the workers were stopped). */
+const POOL_NOISE = /\[vitest-pool\]|Worker (forks|threads) emitted error|Worker exited unexpectedly|Channel closed|ERR_IPC_CHANNEL_CLOSED/;
+
+/** The run errors worth showing: after an interruption, not the pool's complaints about its stopped workers. */
+export function meaningfulRunErrors(errors: string[], interrupted: boolean): string[] {
+  return interrupted ? errors.filter((e) => !POOL_NOISE.test(e)) : errors;
 }
 
 /** A case whose test failed before it could record a result (suite setup failed, worker crashed). */
@@ -86,26 +96,34 @@ export default class ConformanceReporter implements Reporter {
       for (const err of mod.errors()) runErrors.push(`${mod.moduleId}: ${err.message}`);
     }
     for (const err of unhandled) runErrors.push(`unhandled: ${err.message ?? String(err)}`);
+    const interrupted = reason === 'interrupted';
     const report: RunReport = {
       tool: { name: 'update-conformance', version: this.options.version },
       runId: this.options.runId,
       startedAt: this.startedAt,
       finishedAt: new Date().toISOString(),
-      interrupted: reason === 'interrupted',
+      interrupted,
+      target: { kind: this.options.kind },
       targets,
       results,
-      runErrors,
+      runErrors: meaningfulRunErrors(runErrors, interrupted),
     };
     const shard = this.options.shard;
     if (shard) report.shard = shard;
-    const c = countVerdicts(results);
+    this.options.onReport(report);
+  }
+
+  /** The end of the console output, once the CLI has completed the report (baseline, sweep, suites not run). */
+  finish(report: RunReport): void {
+    const c = countVerdicts(report.results);
+    const n = caseCount(report.results);
+    const shard = report.shard;
     this.write('');
     this.summarize(report);
     const part = shard ? ` in shard ${shard.index}/${shard.total}` : '';
     this.write(
-      `${c.pass} passed, ${c.fail} failed, ${c.error} errors, ${c.skip} skipped (${c.total} cases${part})${report.interrupted ? ' — interrupted' : ''}`,
+      `${c.pass} passed, ${c.fail} failed, ${c.error} errors, ${c.skip} skipped (${n.variants} variants of ${n.cases} cases${part})${report.interrupted ? ' — interrupted' : ''}`,
     );
-    this.options.onReport(report);
   }
 
   /** The one-screen summary: per suite, the failures (one line each), skips by reason, document conflicts. */
@@ -121,9 +139,10 @@ export default class ConformanceReporter implements Reporter {
       const skips = new Map<string, number>();
       for (const r of list.filter((x) => x.verdict === 'skip')) skips.set(r.reason ?? 'skipped', (skips.get(r.reason ?? 'skipped') ?? 0) + 1);
       for (const [why, n] of skips) this.write(`  – ${n} skipped: ${why}`);
-      const conflicts = new Set(list.filter((r) => r.docConflict).map((r) => r.caseId)).size;
-      if (conflicts) this.write(`  ${conflicts} case(s) where the document and upstream disagree (listed in summary.md)`);
     }
+    for (const suite of report.notRun ?? []) this.write(`${suite}: not run`);
+    const conflicts = docConflictCases(report.results).length;
+    if (conflicts) this.write(`${conflicts} case(s) where the document and upstream disagree (listed in summary.md)`);
     for (const e of report.runErrors) this.write(`run error: ${e}`);
   }
 }

@@ -1,6 +1,6 @@
 import type { CaseResult } from '../engine/results.ts';
 import { explain } from '../engine/results.ts';
-import { type Counts, countVerdicts, coverageMatrix, microversionMatrix, type RunReport, sortResults } from './model.ts';
+import { type Counts, caseCount, countVerdicts, coverageMatrix, docConflictCases, microversionMatrix, type RunReport, sortResults } from './model.ts';
 import { judge } from './verdict.ts';
 
 const esc = (s: unknown): string =>
@@ -102,7 +102,6 @@ export function renderHtml(report: RunReport): string {
   const results = sortResults(report.results);
   const all = countVerdicts(results);
   const { verdict, headline } = judge(report);
-  const why = headline.slice(verdict.length).trim();
   const targets = report.targets
     .map(
       (t) =>
@@ -114,7 +113,8 @@ export function renderHtml(report: RunReport): string {
   const matrix = coverageMatrix(results)
     .map((row) => `<tr><td>${esc(row.field)}</td>${cell(row.allowed)}${cell(row.forbidden)}</tr>`)
     .join('');
-  const conflicts = results.filter((r) => r.docConflict).length;
+  const conflicts = docConflictCases(results).length;
+  const n = caseCount(results);
   const mv = microversionMatrix(results);
   const empty: Counts = { pass: 0, fail: 0, error: 0, skip: 0, total: 0 };
   const mvTable = mv.versions.length
@@ -122,12 +122,13 @@ export function renderHtml(report: RunReport): string {
         .map((row) => `<tr><td>${esc(row.field)}</td>${mv.versions.map((v) => cell(row.cells.get(v) ?? empty)).join('')}</tr>`)
         .join('')}</table>`
     : '';
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>update-conformance ${esc(report.runId)}: ${verdict}</title><style>${STYLE}</style></head><body>
-<h1>update-conformance: <span class="${verdict === 'non-conformant' ? 'fail' : verdict === 'conformant' ? 'pass' : 'error'}">${verdict}</span>${why ? ` <small>${esc(why)}</small>` : ''}</h1>
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>update-conformance ${esc(report.runId)}: ${esc(headline)}</title><style>${STYLE}</style></head><body>
+<h1>update-conformance: <span class="${verdict === 'non-conformant' ? 'fail' : verdict === 'conformant' ? 'pass' : 'error'}">${esc(headline)}</span></h1>
 <p>Run <code>${esc(report.runId)}</code> · ${esc(report.startedAt)} → ${esc(report.finishedAt)} · ${esc(report.tool.name)} ${esc(report.tool.version)}${report.interrupted ? ' · <strong class="error">interrupted: partial results</strong>' : ''}</p>
+${report.notRun?.length ? `<p class="error">Not run: ${report.notRun.map(esc).join(', ')}</p>` : ''}
 <ul>${targets}</ul>
 <p>Legend: ✓ passed · ✗ failed · ! technical error · – skipped (with the reason in the case)</p>
-<p><span class="pass">${all.pass} passed</span> · <span class="fail">${all.fail} failed</span> · <span class="error">${all.error} errors</span> · <span class="skip">${all.skip} skipped</span> · ${all.total} cases · ${conflicts} with a document conflict</p>
+<p><span class="pass">${all.pass} passed</span> · <span class="fail">${all.fail} failed</span> · <span class="error">${all.error} errors</span> · <span class="skip">${all.skip} skipped</span> · ${n.variants} variants of ${n.cases} cases · ${conflicts} cases with a document conflict</p>
 ${report.baselineProblems?.length ? `<h2>Baseline problems</h2><ul>${report.baselineProblems.map((e) => `<li class="fail">${esc(e)}</li>`).join('')}</ul>` : ''}
 ${report.runErrors.length ? `<h2>Run errors</h2><ul>${report.runErrors.map((e) => `<li class="error">${esc(e)}</li>`).join('')}</ul>` : ''}
 ${failureIndex(results)}

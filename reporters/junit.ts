@@ -91,11 +91,14 @@ export function renderJunit(report: RunReport): string {
     total.skipped += t.skipped;
     total.ms += t.ms;
   };
+  const { headline } = judge(report);
   for (const [suite, results] of bySuite(sortResults(report.results))) {
     const t = tally(results);
     add(t);
     const target = report.targets.find((x) => x.suite === suite);
-    const props = [property('run-id', report.runId), property('tool-version', report.tool.version)];
+    const props = [property('run-id', report.runId), property('tool-version', report.tool.version), property('verdict', headline)];
+    const kind = target?.kind ?? report.target?.kind;
+    if (kind) props.push(property('target-kind', kind));
     if (target) props.push(property('target', target.url), property('target-version', target.version));
     if (target?.insecure) props.push(property('tls-verification', 'disabled'));
     suites.push(
@@ -114,8 +117,9 @@ export function renderJunit(report: RunReport): string {
     ...(report.baselineProblems ?? []).map((message, i) => ({ name: `baseline problem ${i + 1}`, kind: 'failure' as const, message })),
   ];
   if (report.interrupted) problems.unshift({ name: 'interrupted', kind: 'error', message: 'the run was interrupted: results are partial' });
+  for (const suite of report.notRun ?? []) problems.push({ name: `not run: ${suite}`, kind: 'error', message: `${suite} did not run (interrupted)` });
   // An empty run must not read as a clean one in a CI test view.
-  if (report.results.length === 0 && !report.interrupted) problems.unshift({ name: 'no case ran', kind: 'error', message: judge(report).headline });
+  if (report.results.length === 0 && !report.interrupted) problems.unshift({ name: 'no case ran', kind: 'error', message: headline });
   if (problems.length) {
     const t: Tally = {
       tests: problems.length,

@@ -1,5 +1,5 @@
 import { explain } from '../engine/results.ts';
-import { bySuite, countVerdicts, type RunReport } from './model.ts';
+import { bySuite, caseCount, countVerdicts, docConflictCases, type RunReport } from './model.ts';
 import { judge, type RunVerdict } from './verdict.ts';
 
 const ICON: Record<RunVerdict, string> = { conformant: '✅', 'non-conformant': '❌', incomplete: '⚠️', interrupted: '⚠️' };
@@ -11,11 +11,16 @@ export function renderMarkdown(report: RunReport): string {
   const all = countVerdicts(report.results);
   const { verdict, headline } = judge(report);
   const lines = [`# update-conformance: ${ICON[verdict]} ${headline}`, ''];
-  lines.push(`Run \`${report.runId}\` · ${report.startedAt} · ${report.interrupted ? '**interrupted — partial results**' : 'complete'}`, '');
+  const n = caseCount(report.results);
+  lines.push(
+    `Run \`${report.runId}\` · ${report.startedAt} · ${report.interrupted ? '**interrupted — partial results**' : 'complete'} · ${n.variants} variants of ${n.cases} cases`,
+    '',
+  );
+  if (report.notRun?.length) lines.push(`Not run: ${report.notRun.join(', ')}`, '');
   for (const t of report.targets) {
     lines.push(`- **${t.suite}** → ${t.url} (${t.version})${t.insecure ? ' — ⚠️ TLS verification disabled' : ''}`);
   }
-  lines.push('', '| suite | passed | failed | errors | skipped |', '|---|---:|---:|---:|---:|');
+  lines.push('', '| suite (variants) | passed | failed | errors | skipped |', '|---|---:|---:|---:|---:|');
   for (const [suite, results] of bySuite(report.results)) {
     const c = countVerdicts(results);
     lines.push(`| ${suite} | ${c.pass} | ${c.fail} | ${c.error} | ${c.skip} |`);
@@ -33,10 +38,10 @@ export function renderMarkdown(report: RunReport): string {
     if (problems.length > MAX_LISTED) lines.push(`- … ${problems.length - MAX_LISTED} more in report.html`);
     lines.push('');
   }
-  const conflicts = new Map(report.results.filter((r) => r.docConflict).map((r) => [r.caseId, r] as const));
-  if (conflicts.size) {
-    lines.push(`## Where the document and upstream disagree (${conflicts.size} cases)`, '');
-    for (const r of conflicts.values())
+  const conflicts = docConflictCases(report.results);
+  if (conflicts.length) {
+    lines.push(`## Where the document and upstream disagree (${conflicts.length} cases)`, '');
+    for (const r of conflicts)
       lines.push(`- \`${r.caseId}\`: document says ${r.docConflict?.docSays}; upstream: ${r.docConflict?.upstream} (followed: ${r.docConflict?.followed})`);
     lines.push('');
   }

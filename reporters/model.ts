@@ -1,5 +1,5 @@
 import type { CaseResult, Verdict } from '../engine/results.ts';
-import type { TargetInfo } from '../engine/targets/target.ts';
+import type { TargetInfo, TargetKind } from '../engine/targets/target.ts';
 
 /** Everything a run produced: the one input of every report writer (and of merge and verify). */
 export interface RunReport {
@@ -9,12 +9,21 @@ export interface RunReport {
   finishedAt: string;
   /** The run was cut short (SIGINT/SIGTERM, bail): results are partial. */
   interrupted: boolean;
+  /**
+   * What the run tested: `embedded` = the reference backends the CLI started (a self-check of this tool, not a
+   * verdict about an API), `configured` = the API the settings name. Absent in reports of older versions.
+   */
+  target?: { kind: TargetKind };
   targets: TargetInfo[];
   results: CaseResult[];
   /** Problems outside any case (suite setup failed, leaks found by the final sweep, secrets in artifacts). */
   runErrors: string[];
   /** Stale, expired or unmatched baseline entries (each fails the gate). */
   baselineProblems?: string[];
+  /** The baseline file the run was judged by (its name, for the headline). */
+  baseline?: string;
+  /** Suites that were to run but produced no result (an interrupted run): listed as "not run". */
+  notRun?: string[];
   /** Set when the run was one shard of a case-level split (`--shard i/n`, engine/cases/shard.ts); `merge` checks all n are there. */
   shard?: { index: number; total: number };
 }
@@ -35,6 +44,21 @@ export function bySuite(results: CaseResult[]): Map<string, CaseResult[]> {
     m.set(r.suite, list);
   }
   return m;
+}
+
+/** A self-check of the reference backends rather than a verdict about an API. */
+export function isSelfCheck(report: RunReport): boolean {
+  return report.target?.kind === 'embedded' || report.targets.some((t) => t.kind === 'embedded');
+}
+
+/** The cases (not variants) whose document and upstream disagree: the one count every output shows. */
+export function docConflictCases(results: CaseResult[]): CaseResult[] {
+  return [...new Map(results.filter((r) => r.docConflict).map((r) => [r.caseId, r] as const)).values()];
+}
+
+/** Variants and the distinct cases they belong to. */
+export function caseCount(results: CaseResult[]): { variants: number; cases: number } {
+  return { variants: results.length, cases: new Set(results.map((r) => r.caseId)).size };
 }
 
 /** Field × kind × verdict counts, for the coverage matrix. */

@@ -1,5 +1,5 @@
 import { EXIT } from '../engine/exit-codes.ts';
-import { countVerdicts, type RunReport } from './model.ts';
+import { countVerdicts, isSelfCheck, type RunReport } from './model.ts';
 
 export type RunVerdict = 'conformant' | 'non-conformant' | 'incomplete' | 'interrupted';
 
@@ -10,9 +10,17 @@ export interface Judgement {
   knownDeviations: number;
   /** What decided it ("3 failed", "no case ran"); empty for a plain conformant run. */
   reasons: string[];
-  /** One line for people: the verdict and why, e.g. "incomplete: no case ran". */
+  /** One line for people: the verdict and why, e.g. "incomplete (no case ran)". */
   headline: string;
+  /** The run tested the embedded reference backends: its headline says so and it is no verdict about an API. */
+  selfCheck: boolean;
 }
+
+/** How every output names a run against the embedded reference backends. */
+export const SELF_CHECK = 'self-check of the reference backends — not a verdict about an API';
+
+/** What a self-check's outcome is called: it judges this tool's backends, so it "passes", it is not "conformant". */
+const SELF_CHECK_WORD: Record<RunVerdict, string> = { conformant: 'passed', 'non-conformant': 'failed', incomplete: 'incomplete', interrupted: 'interrupted' };
 
 /**
  * The one rule that turns a run into a verdict and an exit code; the console, every report, merge, bundle and
@@ -45,7 +53,14 @@ export function judge(report: RunReport): Judgement {
   } else {
     verdict = 'conformant';
     exitCode = EXIT.ok;
-    if (knownDeviations) why.push(`${knownDeviations} known deviation${knownDeviations === 1 ? '' : 's'} in the baseline`);
   }
-  return { verdict, exitCode, knownDeviations, reasons: why, headline: why.length ? `${verdict} (${why.join(', ')})` : verdict };
+  const selfCheck = isSelfCheck(report);
+  const word = selfCheck ? SELF_CHECK_WORD[verdict] : verdict;
+  // The baseline is part of the verdict: a run that passes only because of it says so, with the file.
+  const known = knownDeviations
+    ? `with ${knownDeviations} known deviation${knownDeviations === 1 ? '' : 's'}${report.baseline ? ` (${report.baseline})` : ''}`
+    : '';
+  const core = [word, verdict === 'conformant' ? known : '', why.length ? `(${why.join(', ')})` : ''].filter(Boolean).join(' ');
+  if (verdict === 'conformant' && known) why.push(known);
+  return { verdict, exitCode, knownDeviations, reasons: why, headline: selfCheck ? `${SELF_CHECK}: ${core}` : core, selfCheck };
 }

@@ -10,7 +10,9 @@ import { SchemaRegistry } from '../engine/schemas.ts';
 const schemas = new SchemaRegistry();
 schemas.add({ $id: 'urn:t:obj', type: 'object', required: ['kind'], properties: { kind: { const: 'Pod' } } });
 
+/** A JSON answer says so (Content-Type application/json) unless `headers` give another. */
 function exchange(status: number, json?: unknown, headers: Record<string, string> = {}): Exchange {
+  if (json !== undefined) headers = { 'content-type': 'application/json', ...headers };
   return {
     request: { method: 'PATCH', url: 'http://127.0.0.1/x', headers: {} },
     response: { status, headers, text: json === undefined ? '' : JSON.stringify(json), json, jsonError: json === undefined ? 'empty body' : undefined },
@@ -18,8 +20,8 @@ function exchange(status: number, json?: unknown, headers: Record<string, string
   };
 }
 
-function ctx(expect: Expectation, update: Exchange, before?: unknown, after?: unknown): CheckContext {
-  const c: ConformanceCase = { id: 'k8s.pods.patch.t', title: 'test case', kind: 'allowed', fields: ['f'], tags: [], request: {}, expect, source: ['test'] };
+function ctx(expect: Expectation, update: Exchange, before?: unknown, after?: unknown, fields = ['f']): CheckContext {
+  const c: ConformanceCase = { id: 'k8s.pods.patch.t', title: 'test case', kind: 'allowed', fields, tags: [], request: {}, expect, source: ['test'] };
   const variant: CaseVariant = { id: c.id, case: c };
   return {
     variant,
@@ -34,6 +36,7 @@ function ctx(expect: Expectation, update: Exchange, before?: unknown, after?: un
       versionPointer: '/metadata/resourceVersion',
       schemaFor: () => 'urn:t:obj',
       errorMessage: (b) => (b as { message?: string })?.message,
+      fieldPointer: (f) => `/${f.split('.').join('/')}`,
     },
   };
 }
@@ -143,6 +146,23 @@ describe('immutability', () => {
       'Partial apply: rejected update changed the resource|/metadata/resourceVersion|"1"|"2"',
     ]);
   });
+  test('an applied forbidden change names the field the update targeted, not "outside the update"', () => {
+    const after = { metadata: { resourceVersion: '2', labels: { a: 'x' } }, spec: { image: 'a', grace: 60 } };
+    expect(failsOf(CHECKS.immutability(ctx({ status: 422 }, exchange(200, after), before, after, ['spec.grace'])))).toEqual([
+      'Forbidden change applied|/spec/grace|30|60',
+    ]);
+    const collateral = { ...after, metadata: { resourceVersion: '2', labels: {} } };
+    expect(failsOf(CHECKS.immutability(ctx({ status: 422 }, exchange(200, collateral), before, collateral, ['spec.grace'])))).toEqual([
+      'Forbidden change applied|/spec/grace|30|60',
+      'Field outside the update changed|/metadata/labels/a|"x"|(removed)',
+    ]);
+  });
+  test('a subject gone after an answered update is an immutability failure that says so', () => {
+    const out = CHECKS.immutability({ ...ctx({ status: 422 }, exchange(200, {}), before, undefined), gone: true });
+    expect(failsOf(out)).toEqual([
+      'Subject gone after the update||the subject still there (GET after answers 200)|GET after answered 404 (the update answered 200)',
+    ]);
+  });
   test('removed members are reported as removed', () => {
     const after = { metadata: { resourceVersion: '1', labels: {} }, spec: { image: 'a', grace: 30 } };
     expect(failsOf(CHECKS.immutability(ctx({ status: 400 }, exchange(400, {}), before, after)))[0]).toContain('|/metadata/labels/a|"x"|(removed)');
@@ -166,5 +186,17 @@ describe('no-write and headers', () => {
       'Header OpenStack-API-Version not as expected||"compute 2.19"|"compute 2.1"',
     ]);
     expect(CHECKS.headers(ctx({ status: 200, headers: [{ name: 'Warning', absent: true }] }, exchange(200, {}, { warning: '299 - x' }))).kind).toBe('fail');
+  });
+  test('every JSON answer, success or error, has the JSON media type (parameters allowed)', () => {
+    expect(CHECKS.headers(ctx({ status: 200 }, exchange(200, {}, { 'content-type': 'application/json; charset=utf-8' })))).toEqual({ kind: 'pass' });
+    expect(failsOf(CHECKS.headers(ctx({ status: 200 }, exchange(200, {}, { 'content-type': 'text/plain' }))))).toEqual([
+      'JSON answer without a JSON media type||Content-Type application/json|"text/plain"',
+    ]);
+    expect(failsOf(CHECKS.headers(ctx({ status: 422 }, exchange(422, { kind: 'Status' }, { 'content-type': 'text/plain; charset=utf-8' }))))).toEqual([
+      'JSON answer without a JSON media type||Content-Type application/json|"text/plain; charset=utf-8"',
+    ]);
+    // No JSON body, or a case whose upstream answer is not JSON: nothing to say about the media type.
+    expect(CHECKS.headers(ctx({ status: 404 }, exchange(404))).kind).toBe('not-applicable');
+    expect(CHECKS.headers(ctx({ status: 404, notJson: true }, exchange(404, {}, { 'content-type': 'text/plain' }))).kind).toBe('not-applicable');
   });
 });

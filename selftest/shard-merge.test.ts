@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type K8sReference, startK8sReference } from '../backends/k8s-reference/index.ts';
+import { type NovaReference, passwordAuthEnv, startNovaReference } from '../backends/nova-reference/index.ts';
 import { fnv1a32, inShard, parseShard, shardOf } from '../engine/cases/shard.ts';
 import type { CaseResult } from '../engine/results.ts';
 import type { RunReport } from '../reporters/model.ts';
@@ -21,12 +22,15 @@ const SELECTION =
   'k8s.pods.patch.metadata-*,k8s.pods.patch.labels-*,k8s.pods.patch.active-deadline-*,nova.servers.update.rename*,nova.servers.update.hostname-*';
 
 let k8s: K8sReference;
+// Both suites against configured backends: a configured run never includes an embedded one (issue 12).
+let nova: NovaReference;
 const dirs = { single: '', s1: '', s2: '', merged: '' };
 const runs: Record<'single' | 's1' | 's2', CliOutcome | undefined> = { single: undefined, s1: undefined, s2: undefined };
 
 const env = (extra: Record<string, string> = {}) => ({
   K8S_SERVER: k8s.url,
   K8S_TOKEN: TOKEN,
+  ...passwordAuthEnv(nova),
   CONFORMANCE_SUITES: 'k8s,nova',
   CONFORMANCE_RUN_ID: RUN_ID,
   ...extra,
@@ -34,6 +38,7 @@ const env = (extra: Record<string, string> = {}) => ({
 
 beforeAll(async () => {
   k8s = await startK8sReference({ token: TOKEN, faults: ['accept-forbidden'] });
+  nova = await startNovaReference({});
   dirs.single = reportDir('shard-single');
   dirs.s1 = reportDir('shard-1-of-2');
   dirs.s2 = reportDir('shard-2-of-2');
@@ -45,6 +50,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await k8s?.close();
+  await nova?.close();
 });
 
 /** Run-time values that differ between two runs of the same cases. */
@@ -158,9 +164,10 @@ describe('two shards merged equal one run', () => {
     expect(merged.runErrors).toEqual(single.runErrors);
     expect(merged.interrupted).toBe(false);
     expect(merged.startedAt <= merged.finishedAt).toBe(true);
-    // Targets are deduplicated: the one k8s backend once; each shard started an embedded Nova of its own (own port).
+    // Targets are deduplicated: the one k8s backend and the one Nova backend once each (both configured: issue 12
+    // forbids a configured run with an embedded suite, so the shards no longer start a Nova of their own).
     expect(merged.targets.filter((t) => t.suite === 'k8s.pods.patch')).toHaveLength(1);
-    expect(merged.targets.filter((t) => t.suite === 'nova.servers.update')).toHaveLength(2);
+    expect(merged.targets.filter((t) => t.suite === 'nova.servers.update')).toHaveLength(1);
     expect(r.out.join('\n')).toMatch(/merged 2 report\(s\) \(shards 1\/2, 2\/2\): run shardmg, 132 results/);
   });
 

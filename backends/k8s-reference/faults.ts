@@ -28,7 +28,10 @@ export type K8sFault =
   | 'drop-unknown-fields'
   | 'no-warning-header'
   | 'silent-reset-off'
-  | 'not-found-as-403';
+  | 'not-found-as-403'
+  | 'rename-on-patch'
+  | 'reset-active-deadline'
+  | 'json-as-text-plain';
 
 export const K8S_FAULTS: readonly { name: K8sFault; family: string; description: string }[] = [
   {
@@ -148,6 +151,21 @@ export const K8S_FAULTS: readonly { name: K8sFault; family: string; description:
     name: 'not-found-as-403',
     family: 'status-code',
     description: 'A missing pod or namespace is answered 403 Forbidden instead of 404 NotFound.',
+  },
+  {
+    name: 'rename-on-patch',
+    family: 'immutability',
+    description: 'A patch that changes metadata.name is accepted (200) and the pod is stored under the new name: the old name answers 404.',
+  },
+  {
+    name: 'reset-active-deadline',
+    family: 'immutability',
+    description: 'An accepted patch that does not change spec.activeDeadlineSeconds clears it (back to its default: unset) as a side effect.',
+  },
+  {
+    name: 'json-as-text-plain',
+    family: 'headers',
+    description: 'JSON answers (pods and Status errors) carry Content-Type text/plain instead of application/json.',
   },
 ];
 

@@ -332,7 +332,8 @@ function updatePod(env: Env, ns: string, name: string, old: Obj, candidate: Obj,
   const om = meta(old);
   // checkName (handlers/rest.go) and EnsureObjectNamespaceMatchesRequestNamespace (registry/rest/meta.go)
   const newName = typeof nm.name === 'string' ? nm.name : '';
-  if (newName !== name) throw badRequest(`the name of the object (${newName}) does not match the name on the URL (${name})`);
+  const renamed = newName !== name && newName !== '' && f.has('rename-on-patch');
+  if (newName !== name && !renamed) throw badRequest(`the name of the object (${newName}) does not match the name on the URL (${name})`);
   if (nm.namespace === undefined || nm.namespace === '') nm.namespace = ns;
   else if (nm.namespace !== ns) {
     throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
@@ -369,7 +370,7 @@ function updatePod(env: Env, ns: string, name: string, old: Obj, candidate: Obj,
   }
   // validation
   if (!f.has('accept-forbidden')) {
-    const errs = validatePodUpdate(newPod, old);
+    const errs = validatePodUpdate(newPod, old).filter((e) => !(renamed && e.field === 'metadata.name'));
     if (errs.length > 0) {
       if (f.has('partial-apply') && !opts.dryRun) store(env, ns, name, newPod, resetsOff);
       throw podInvalid(name, errs);
@@ -387,6 +388,15 @@ function updatePod(env: Env, ns: string, name: string, old: Obj, candidate: Obj,
   if (f.has('touch-other-field')) {
     const spec = asObj(result.spec);
     spec.terminationGracePeriodSeconds = (typeof spec.terminationGracePeriodSeconds === 'number' ? spec.terminationGracePeriodSeconds : 30) + 1;
+  }
+  if (f.has('reset-active-deadline')) {
+    const spec = asObj(result.spec);
+    if (canonical(spec.activeDeadlineSeconds) === canonical(asObj(old.spec).activeDeadlineSeconds)) delete spec.activeDeadlineSeconds;
+  }
+  if (renamed) {
+    const storedObj = store(env, ns, newName, result, resetsOff);
+    env.store.deletePod(ns, name);
+    return { status: 200, body: served(storedObj, env), warnings };
   }
   const storedObj = store(env, ns, name, result, resetsOff, om.deletionTimestamp !== undefined);
   return { status: 200, body: served(storedObj, env), warnings };

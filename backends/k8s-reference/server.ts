@@ -84,7 +84,7 @@ function shapeError(s: StatusBody, faults: ReadonlySet<K8sFault>): { code: numbe
   return { code: st.code, body: st };
 }
 
-function send(res: ServerResponse, code: number, body: unknown, pretty: boolean, warnings?: string[]): void {
+function send(res: ServerResponse, code: number, body: unknown, pretty: boolean, warnings?: string[], contentType = 'application/json'): void {
   const text = `${JSON.stringify(body, null, pretty ? 2 : undefined)}\n`;
   if (warnings && warnings.length > 0) {
     res.setHeader(
@@ -92,7 +92,7 @@ function send(res: ServerResponse, code: number, body: unknown, pretty: boolean,
       warnings.map((w) => `299 - ${JSON.stringify(w)}`),
     );
   }
-  res.writeHead(code, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+  res.writeHead(code, { 'Content-Type': contentType, 'Cache-Control': 'no-cache, private' });
   res.end(text);
 }
 
@@ -109,6 +109,7 @@ export function createK8sServer(state: ServerState): Server {
       return;
     }
     const pretty = url.searchParams.get('pretty') === 'true';
+    const jsonType = state.faults.has('json-as-text-plain') ? 'text/plain; charset=utf-8' : 'application/json';
     try {
       if (state.token !== undefined) {
         const auth = req.headers.authorization ?? '';
@@ -138,14 +139,14 @@ export function createK8sServer(state: ServerState): Server {
         res.end(reply.text);
         return;
       }
-      send(res, reply.status, reply.body, pretty, reply.warnings);
+      send(res, reply.status, reply.body, pretty, reply.warnings, jsonType);
     } catch (err) {
       let apiErr: ApiError;
       if (err instanceof ApiError) apiErr = err;
       else if (err instanceof RangeError) apiErr = badRequest(`json: exceeded max depth: ${err.message}`);
       else apiErr = internal(err instanceof Error ? err.message : String(err));
       const shaped = shapeError(apiErr.status, state.faults);
-      if (!res.headersSent) send(res, shaped.code, shaped.body, pretty);
+      if (!res.headersSent) send(res, shaped.code, shaped.body, pretty, undefined, jsonType);
       else res.end();
     }
   };

@@ -68,7 +68,10 @@ export type NovaFault =
   | 'lenient-description'
   | 'lenient-hostname'
   | 'lenient-body-shape'
-  | 'malformed-json-500';
+  | 'malformed-json-500'
+  | 'reset-access-ipv4'
+  | 'update-204-no-body'
+  | 'json-as-text-plain';
 
 export interface NovaFaultInfo {
   name: NovaFault;
@@ -236,6 +239,21 @@ export const NOVA_FAULTS: readonly NovaFaultInfo[] = [
     name: 'malformed-json-500',
     family: 'status-code',
     description: 'Malformed JSON and empty bodies crash the handler: 500 computeFault instead of 400 badRequest.',
+  },
+  {
+    name: 'reset-access-ipv4',
+    family: 'immutability',
+    description: 'An accepted update that does not set accessIPv4 resets it to "" (its default) as a side effect.',
+  },
+  {
+    name: 'update-204-no-body',
+    family: 'status-code',
+    description: 'An accepted update answers 204 with no body instead of 200 with the server.',
+  },
+  {
+    name: 'json-as-text-plain',
+    family: 'headers',
+    description: 'JSON answers (servers and faults) carry Content-Type text/plain instead of application/json.',
   },
 ];
 

@@ -293,6 +293,7 @@ function updateServer(
   const fields = (payload as { server: Record<string, unknown> }).server;
   let next = applyUpdate(found, fields, faults);
   if (faults.has('touch-other-field')) next.metadata['uc-touched'] = String(Date.now());
+  if (faults.has('reset-access-ipv4') && !('accessIPv4' in fields)) next = { ...next, accessIPv4: '' };
   if (changed(found, next)) next = { ...next, updated: novaTime() };
   if (!faults.has('drop-allowed-change')) deps.store.put(next);
   const shown = faults.has('response-before-write') ? found : next;
@@ -305,6 +306,7 @@ function updateServer(
     delete server.links;
     if (atLeast(mv, '2.19')) delete server.description;
   }
+  if (faults.has('update-204-no-body')) return { status: 204, headers: {} };
   return json(200, { server });
 }
 

@@ -187,6 +187,8 @@ export async function startServer(opts: StartOptions): Promise<Running> {
           new Set(),
         );
       }
+      if (faults.has('json-as-text-plain') && reply.body !== undefined)
+        reply = { ...reply, headers: { ...reply.headers, 'Content-Type': 'text/plain; charset=UTF-8' } };
       send(res, reply);
     });
   });

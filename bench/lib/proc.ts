@@ -7,7 +7,7 @@ export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const EMPTY_ENV_FILE = resolve(ROOT, 'bench', 'empty.env');
 
 /** Settings a measured process must not inherit from the developer's shell (targets, run settings, proxies). */
-const SETTING = /^(K8S_|OS_|NOVA_|KUBECONFIG$|CONFORMANCE_|HTTPS?_PROXY$|https?_proxy$|NO_PROXY$|no_proxy$|NODE_OPTIONS$|BENCH_)/;
+const SETTING = /^(K8S_|OS_|NOVA_|KUBECONFIG$|CONFORMANCE_|CI$|HTTPS?_PROXY$|https?_proxy$|NO_PROXY$|no_proxy$|NODE_OPTIONS$|BENCH_)/;
 
 /** This process's environment without target/run settings, with `.env` loading pointed at an empty file, plus `extra`. */
 export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {

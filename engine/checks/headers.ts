@@ -1,11 +1,31 @@
 import type { CheckFailure } from './outcome.ts';
 import { type CheckContext, type CheckOutcome, expandVars, fail, notApplicable, show } from './outcome.ts';
 
-/** Response headers the case expects (version echo, Warning...). */
+/** The media type of a Content-Type value: lowercase, without parameters (`application/json; charset=utf-8` → `application/json`). */
+function mediaType(contentType: string | undefined): string | undefined {
+  return contentType?.split(';')[0]?.trim().toLowerCase() || undefined;
+}
+
+/**
+ * Response headers: every JSON answer (success or error) says it is JSON (`application/json`, parameters
+ * allowed, or the target's own JSON media types), and the headers the case expects (version echo, Warning...).
+ */
 export function headers(ctx: CheckContext): CheckOutcome {
   const wanted = ctx.expect.headers ?? [];
-  if (wanted.length === 0) return notApplicable('no header expectation');
+  const { json, headers: got } = ctx.update.response;
+  const isJsonAnswer = json !== undefined && !ctx.expect.notJson;
+  if (wanted.length === 0 && !isJsonAnswer) return notApplicable('no JSON body and no header expectation');
   const failures: CheckFailure[] = [];
+  const types = ctx.traits.jsonMediaTypes ?? ['application/json'];
+  const type = mediaType(got['content-type']);
+  if (isJsonAnswer && (type === undefined || !types.includes(type))) {
+    failures.push({
+      check: 'headers',
+      title: 'JSON answer without a JSON media type',
+      expected: `Content-Type ${types.join(' or ')}`,
+      received: show(got['content-type'] ?? '(absent)'),
+    });
+  }
   for (const h of wanted) {
     const got = ctx.update.response.headers[h.name.toLowerCase()];
     const equals = h.equals === undefined ? undefined : expandVars(h.equals, ctx.vars);

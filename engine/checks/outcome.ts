@@ -32,6 +32,10 @@ export interface TargetTraits {
   schemaFor(response: Exchange, variant: CaseVariant): string | undefined;
   /** The error message of an error body, wherever the target puts it. */
   errorMessage(body: unknown): string | undefined;
+  /** Media types of the target's JSON answers (default `application/json`; parameters such as charset allowed). */
+  jsonMediaTypes?: string[];
+  /** Where a case's field (`fields:` entry) lives in the subject, as a JSON pointer (`*` = any array index). */
+  fieldPointer(field: string): string;
 }
 
 /** Everything a check may look at. */
@@ -46,6 +50,8 @@ export interface CheckContext {
   schemas: SchemaRegistry;
   /** Values for `${name}` placeholders in expectations. */
   vars: Record<string, string>;
+  /** The subject answered 404 to the GET after an answered update: it is gone (`after` is then undefined). */
+  gone?: boolean;
 }
 
 export type Check = (ctx: CheckContext) => CheckOutcome;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { parseSelection, type Selection } from '../cases/select.ts';
 import { parseShard, type Shard } from '../cases/shard.ts';
 import { ConfigError } from '../errors.ts';
-import { type Env, get, getInt } from './env.ts';
+import { type Env, get, getBool, getInt } from './env.ts';
 
 /** Settings of the run itself, independent of the targets. */
 export interface RunConfig {
@@ -24,7 +24,34 @@ export interface RunConfig {
   shard?: Shard;
   /** CONFORMANCE_FULL_EVIDENCE: keep every exchange of passing cases too, not only the update's. */
   fullEvidence: boolean;
+  /**
+   * The run is a self-check of the embedded reference backends, not a verdict about an API: asked for with
+   * `--embedded` (CONFORMANCE_EMBEDDED), or the CLI's choice when no target is configured (cli/run.ts chooseSuites).
+   */
+  embedded: boolean;
+  /** `CI` is set: a run without a target is a configuration error unless `--embedded` asks for the self-check. */
+  ci: boolean;
+  /** Days until an entry `--update-baseline` writes expires (CONFORMANCE_BASELINE_EXPIRY_DAYS). */
+  baselineExpiryDays: number;
 }
+
+/** Every variable the run itself reads (the targets list theirs in their modules): engine/config/variables.ts. */
+export const RUN_VARIABLES = [
+  'CONFORMANCE_RUN_ID',
+  'CONFORMANCE_SUITES',
+  'CONFORMANCE_REPORT_DIR',
+  'CONFORMANCE_CONCURRENCY',
+  'CONFORMANCE_TIMEOUT_MS',
+  'CONFORMANCE_BASELINE',
+  'CONFORMANCE_UPDATE_BASELINE',
+  'CONFORMANCE_BASELINE_EXPIRY_DAYS',
+  'CONFORMANCE_CASES',
+  'CONFORMANCE_TAGS',
+  'CONFORMANCE_SHARD',
+  'CONFORMANCE_FULL_EVIDENCE',
+  'CONFORMANCE_EMBEDDED',
+  'CONFORMANCE_ENV_FILE',
+] as const;
 
 export function newRunId(): string {
   return randomBytes(3).toString('hex');
@@ -61,5 +88,14 @@ export function loadRunConfig(env: Env, known: readonly string[]): RunConfig {
     selection: parseSelection(get(env, 'CONFORMANCE_CASES'), get(env, 'CONFORMANCE_TAGS')),
     shard: parseShard(env.CONFORMANCE_SHARD),
     fullEvidence: get(env, 'CONFORMANCE_FULL_EVIDENCE') === 'true',
+    embedded: getBool(env, 'CONFORMANCE_EMBEDDED'),
+    ci: isCi(env),
+    baselineExpiryDays: getInt(env, 'CONFORMANCE_BASELINE_EXPIRY_DAYS', 90, 1, 3650),
   };
+}
+
+/** CI systems set `CI` (true, 1, or a name); only an explicit false-like value means "not CI". */
+function isCi(env: Env): boolean {
+  const v = get(env, 'CI');
+  return v !== undefined && !/^(0|false|no|off)$/i.test(v);
 }

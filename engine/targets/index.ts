@@ -9,7 +9,7 @@ import type { Config } from '../config/index.ts';
 import { SetupError } from '../errors.ts';
 import { k8sTarget } from './k8s/index.ts';
 import { novaTarget } from './nova/index.ts';
-import type { AnyTarget, OpenedTarget } from './target.ts';
+import type { AnyTarget, OpenedTarget, TargetInfo } from './target.ts';
 
 const REGISTERED = [k8sTarget, novaTarget] as const;
 
@@ -44,7 +44,11 @@ export async function openSuite(target: AnyTarget, config: Config, knownFacts?: 
   if (cfg === undefined) throw new SetupError(`no ${target.title} target configured`);
   const facts = knownFacts ?? (await target.discover(cfg, config.run));
   const opened: OpenedTarget = await target.open(cfg, config.run, facts);
-  return { ...opened, target, facts, variants: variantsOf(target, facts) };
+  // The report header says what was tested: a reference backend the CLI started is never "the configured API".
+  const info: TargetInfo = config.run.embedded
+    ? { ...opened.info, kind: 'embedded', details: { ...opened.info.details, config: 'embedded reference backend (self-check)' } }
+    : { ...opened.info, kind: 'configured' };
+  return { ...opened, info, target, facts, variants: variantsOf(target, facts) };
 }
 
 /** A target's case variants for these facts, each with the expectation of the target's upstream release. */

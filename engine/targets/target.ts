@@ -18,7 +18,11 @@ export interface TargetInfo {
   version: string;
   details: Record<string, string>;
   insecure?: boolean;
+  /** `embedded`: a reference backend the CLI started (a self-check), `configured`: the API the settings name. */
+  kind?: TargetKind;
 }
+
+export type TargetKind = 'embedded' | 'configured';
 
 /** A target opened for a run: the adapter the runner drives, the report header, and the way out. */
 export interface OpenedTarget<C extends ConformanceCase = ConformanceCase> {
@@ -69,6 +73,8 @@ export interface TargetModule<Cfg = unknown, Facts = unknown, C extends Conforma
   readonly generation?: GenerationSpec;
   /** The variables (and prefixes, ending in `_`) this target reads; anything else in its namespace is a typo. */
   readonly variables: readonly string[];
+  /** Namespaces of `variables` other tools use too (`OS_`): an unknown name there only warns. */
+  readonly sharedNamespaces?: readonly string[];
 
   /** The configuration from the environment; undefined when nothing configures this target. Throws ConfigError. */
   loadConfig(env: Env): Cfg | undefined;

@@ -71,6 +71,35 @@ export function loadPodTemplate(): Obj {
   return parseYaml(readFileSync(join(FIXTURES_DIR, 'k8s', 'pod-template.yaml'), 'utf8')) as Obj;
 }
 
+const specOf = (pod: Obj) => (pod.spec ?? {}) as Obj;
+const dropSeedToleration = (pod: Obj) => {
+  const spec = specOf(pod);
+  spec.tolerations = ((spec.tolerations ?? []) as Obj[]).filter((t) => t.key !== 'update-conformance/seed');
+};
+const dropInitContainers = (pod: Obj) => {
+  delete specOf(pod).initContainers;
+};
+
+/**
+ * The template's seeded fields (fixtures/k8s/pod-template.yaml), by the case field that targets them: a case
+ * that targets one starts from that field's default, as its expectation (and its JSON-patch paths) describe.
+ */
+const SEEDED: Record<string, (pod: Obj) => void> = {
+  'spec.activeDeadlineSeconds': (pod) => {
+    delete specOf(pod).activeDeadlineSeconds;
+  },
+  'spec.tolerations': dropSeedToleration,
+  'spec.initContainers': dropInitContainers,
+  'spec.initContainers[*].image': dropInitContainers,
+};
+
+/** The pod a case starts from: the template without the seeds of the fields the case targets. */
+export function startingPod(template: Obj, c: PodCase): Obj {
+  const pod = structuredClone(template);
+  for (const f of c.fields) SEEDED[f]?.(pod);
+  return merge(pod, c.setup?.pod ?? {});
+}
+
 /** A case whose expectation is written for other Kubernetes minors than the target's is skipped, saying so. */
 export function podSkipReason(v: CaseVariant<PodCase>, serverVersion: string): string | undefined {
   const range = v.case.versions;
@@ -95,6 +124,12 @@ export function podsPatchAdapter(t: PodsPatchTarget): TargetAdapter<PodCase> {
     versionPointer: '/metadata/resourceVersion',
     schemaFor: (ex) => (ex.response.status >= 200 && ex.response.status < 300 ? POD_SCHEMA : STATUS_SCHEMA),
     errorMessage: (body) => (typeof (body as Obj)?.message === 'string' ? ((body as Obj).message as string) : undefined),
+    // `spec.containers[*].image` → /spec/containers/*/image
+    fieldPointer: (field) =>
+      `/${field
+        .replace(/\[\*\]/g, '.*')
+        .split('.')
+        .join('/')}`,
   };
 
   return {
@@ -104,7 +139,7 @@ export function podsPatchAdapter(t: PodsPatchTarget): TargetAdapter<PodCase> {
       const c = v.case;
       const setupExchanges: Exchange[] = [];
       const name = `uc-${t.runId}-${++counter}`;
-      const pod = merge(template, c.setup?.pod ?? {});
+      const pod = startingPod(template, c);
       const meta = (pod.metadata ?? {}) as Obj;
       pod.metadata = {
         ...meta,

@@ -24,7 +24,30 @@ export const novaTarget = {
   // A run's servers are put back rather than deleted (only servers the run created are deleted).
   generation: novaGeneration,
   sweepWords: { dryRun: 'would undo:', done: 'undone:', failed: 'could not undo' },
-  variables: ['OS_', 'NOVA_SERVER_IDS', 'NOVA_ALT_SERVER_IDS', 'NOVA_IMAGE_REF', 'NOVA_FLAVOR_REF', 'NOVA_NETWORKS'],
+  variables: [
+    'OS_CLOUD',
+    'OS_ALT_CLOUD',
+    'OS_CLIENT_CONFIG_FILE',
+    'OS_CLIENT_SECURE_FILE',
+    ...['', 'ALT_'].flatMap((alt) =>
+      ['AUTH_TYPE', 'AUTH_URL', 'USERNAME', 'PASSWORD', 'PROJECT_NAME', 'PROJECT_ID', 'USER_DOMAIN_NAME', 'PROJECT_DOMAIN_NAME', 'TOKEN'].map(
+        (n) => `OS_${alt}${n}`,
+      ),
+    ),
+    'OS_REGION_NAME',
+    'OS_INTERFACE',
+    'OS_CACERT',
+    'OS_INSECURE',
+    'OS_COMPUTE_ENDPOINT_OVERRIDE',
+    'OS_COMPUTE_API_VERSION',
+    'NOVA_SERVER_IDS',
+    'NOVA_ALT_SERVER_IDS',
+    'NOVA_IMAGE_REF',
+    'NOVA_FLAVOR_REF',
+    'NOVA_NETWORKS',
+  ],
+  // openrc files and other OpenStack tools set OS_* names this suite does not read.
+  sharedNamespaces: ['OS_'],
 
   loadConfig: loadNovaConfig,
   origin: (cfg) => cfg.origin,

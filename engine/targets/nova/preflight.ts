@@ -25,7 +25,37 @@ export interface NovaFacts {
   altServerId?: string;
 }
 
+/** Before any update: reachable and authenticated (`reachNova`), and every server the settings name is there. */
 export async function preflightNova(nova: NovaTargetConfig, run: RunConfig): Promise<string> {
+  const line = await reachNova(nova, run);
+  await withNovaClient(nova, run.timeoutMs, async (client, http) => {
+    const missing = await missingServers(client, nova.serverIds);
+    if (missing.length) {
+      throw new ConfigError('NOVA_SERVER_IDS', `not found in the configured project: ${missing.join(', ')}`, 'give ids of servers of that project');
+    }
+    if (nova.alt && nova.altServerIds.length) {
+      const alt = await novaClient(nova, http, 'OS_ALT');
+      const altMissing = await missingServers(alt, nova.altServerIds);
+      if (altMissing.length) {
+        throw new ConfigError('NOVA_ALT_SERVER_IDS', `not found in the second project: ${altMissing.join(', ')}`, 'give ids of servers of the second project');
+      }
+    }
+  });
+  return line;
+}
+
+/** The ids (with the status they answered) that the client cannot read. */
+async function missingServers(client: NovaClient, ids: string[]): Promise<string[]> {
+  const missing: string[] = [];
+  for (const id of ids) {
+    const ex = await client.showServer(id, '2.1');
+    if (ex.response.status !== 200) missing.push(`${id} (${ex.response.status})`);
+  }
+  return missing;
+}
+
+/** Reachable, a compute v2.1 endpoint, credentials accepted; one line for the console. */
+async function reachNova(nova: NovaTargetConfig, run: RunConfig): Promise<string> {
   const http = novaHttp(nova, run.timeoutMs);
   const computeVariable = nova.endpointOverride ? 'OS_COMPUTE_ENDPOINT_OVERRIDE' : 'OS_AUTH_URL';
   try {
@@ -83,7 +113,7 @@ export function discoverNova(cfg: NovaTargetConfig, run: RunConfig): Promise<Nov
 
 export async function doctorNova(nova: NovaTargetConfig, run: RunConfig, list: Checklist): Promise<NovaFacts | undefined> {
   try {
-    list.ok('nova reachable and authenticated', `${await preflightNova(nova, run)} (${nova.origin}, auth ${nova.credentials.authType})`);
+    list.ok('nova reachable and authenticated', `${await reachNova(nova, run)} (${nova.origin}, auth ${nova.credentials.authType})`);
   } catch (err) {
     list.fail('nova reachable and authenticated', describeError(err));
     for (const c of ['nova microversions', 'nova servers', 'nova permissions'])
@@ -132,11 +162,7 @@ async function checkServers(nova: NovaTargetConfig, client: NovaClient, list: Ch
     list.blocked('nova permissions', 'no existing server to update in creation mode');
     return;
   }
-  const missing: string[] = [];
-  for (const id of nova.serverIds) {
-    const ex = await client.showServer(id, '2.1');
-    if (ex.response.status !== 200) missing.push(`${id} (${ex.response.status})`);
-  }
+  const missing = await missingServers(client, nova.serverIds);
   if (missing.length) {
     list.fail('nova servers', `not found in the configured project: ${missing.join(', ')} — fix NOVA_SERVER_IDS`);
     list.blocked('nova permissions', 'a server of NOVA_SERVER_IDS is missing');

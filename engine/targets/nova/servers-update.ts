@@ -74,10 +74,40 @@ export function serverSkipReason(v: CaseVariant<ServerCase>, facts: NovaFacts): 
   return undefined;
 }
 
+/**
+ * Distinctive non-default values for the editable fields, by the microversion that introduced the field. Before
+ * a case runs, its server holds them in every field the case does not target, so an update that resets such a
+ * field to its default ("" / null / MANUAL) as a side effect is a visible change, whatever state the server was
+ * in. Documentation addresses (RFC 5737, RFC 3849): Nova cannot clear an access IP, so a server that had none
+ * keeps these after the run.
+ */
+const SEEDS: { field: string; since: string; value: string }[] = [
+  { field: 'accessIPv4', since: '2.1', value: '192.0.2.201' },
+  { field: 'accessIPv6', since: '2.1', value: '2001:db8::c9' },
+  { field: 'OS-DCF:diskConfig', since: '2.1', value: 'AUTO' },
+  { field: 'description', since: '2.19', value: 'update-conformance: kept unless the case changes it' },
+  { field: 'hostname', since: '2.90', value: 'uc-kept' },
+];
+
+/** Where a seeded field shows in the server view. */
+const SHOWN_AS: Record<string, string> = { hostname: 'OS-EXT-SRV-ATTR:hostname' };
+
+/**
+ * The seed update for a case at the target's max microversion: every seedable field the case does not target,
+ * except those the server's last GET (`seen`, when nothing updated it since) already shows with the seed value.
+ */
+export function seedFields(c: ServerCase, maxMicroversion: string, seen?: Obj): Obj {
+  const seeds = SEEDS.filter(
+    (f) => compareVersions(maxMicroversion, f.since) >= 0 && !c.fields.includes(f.field) && seen?.[SHOWN_AS[f.field] ?? f.field] !== f.value,
+  );
+  return Object.fromEntries(seeds.map((f) => [f.field, f.value]));
+}
+
 export function serversUpdateAdapter(s: NovaSession, schemaTable: SchemaEntry[]): TargetAdapter<ServerCase> {
   const schemaAt = (mv: string) => schemaTable.find((e) => compareVersions(mv, e.min) >= 0 && compareVersions(mv, e.max) <= 0)?.schema;
   const traits: TargetTraits = {
     writeVolatile: ['/server/updated'],
+    fieldPointer: (field) => `/server/${field}`,
     schemaFor(ex, v) {
       const status = ex.response.status;
       if (status < 200 || status >= 300) return FAULT_SCHEMA;
@@ -92,6 +122,8 @@ export function serversUpdateAdapter(s: NovaSession, schemaTable: SchemaEntry[])
     },
   };
 
+  // Each leased server as its last GET showed it, until something updates it: spares a seed update per case.
+  const lastSeen = new Map<string, Obj>();
   return {
     traits,
     skipReason: (v) => serverSkipReason(v, { range: s.range, targetMax: s.targetMax, altConfigured: Boolean(s.alt), altServerId: s.altServerId }),
@@ -115,6 +147,18 @@ export function serversUpdateAdapter(s: NovaSession, schemaTable: SchemaEntry[])
           if (ex.response.status !== 200)
             throw new SetupError(`setup update of ${serverId} answered ${ex.response.status}: ${ex.response.text.slice(0, 200)}`, setupExchanges);
         }
+        // After the case's own setup, so no update but the case's runs between the seed and the GET before.
+        const seen = serverId && !c.setup?.server ? lastSeen.get(serverId) : undefined;
+        const seed = serverId ? seedFields(c, s.range.max, seen) : {};
+        if (serverId && Object.keys(seed).length) {
+          const ex = await s.client.updateServer(serverId, seed, s.range.max);
+          setupExchanges.push(ex);
+          if (ex.response.status < 200 || ex.response.status > 299)
+            throw new SetupError(
+              `seeding ${serverId} with distinctive values answered ${ex.response.status}: ${ex.response.text.slice(0, 200)}`,
+              setupExchanges,
+            );
+        }
       } catch (err) {
         await release();
         throw err;
@@ -125,8 +169,14 @@ export function serversUpdateAdapter(s: NovaSession, schemaTable: SchemaEntry[])
         ownSubject: which !== 'unknown' && readClient !== undefined,
         vars,
         setupExchanges,
-        read: () => (readClient as NovaClient).showServer(readId ?? '', mv === 'latest' ? s.range.max : mv),
+        read: async () => {
+          const ex = await (readClient as NovaClient).showServer(readId ?? '', mv === 'latest' ? s.range.max : mv);
+          const server = (ex.response.json as Obj | undefined)?.server as Obj | undefined;
+          if (serverId && ex.response.status === 200 && server) lastSeen.set(serverId, server);
+          return ex;
+        },
         update: () => {
+          if (serverId) lastSeen.delete(serverId);
           const body = req.rawBody !== undefined ? req.rawBody : req.body === undefined ? undefined : JSON.stringify(resolvePlaceholders(req.body, vars));
           const token = req.auth === 'none' ? ('none' as const) : req.auth === 'bogus' ? { literal: `uc-bogus-${s.runId}-token` } : undefined;
           return s.client.send({
