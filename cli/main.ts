@@ -18,7 +18,7 @@ function firstSentence(message: string): string {
   return message.split('. ')[0] ?? message;
 }
 
-const USAGE = `usage: update-conformance [run] [selection] [--embedded] [--shard I/N] [--report-dir DIR] [--concurrency N] [--baseline FILE [--update-baseline]]
+const USAGE = `usage: update-conformance [run] [selection] [--embedded] [--verbose] [--shard I/N] [--report-dir DIR] [--concurrency N] [--baseline FILE [--update-baseline]]
        update-conformance list [selection] [--json]
        update-conformance doctor [selection] [--shard I/N]
        update-conformance merge DIR DIR … [--report-dir OUT] [--baseline FILE]
@@ -36,6 +36,7 @@ commands:
   cleanup  remove what earlier runs left on the targets (only objects they labelled as their own)
 
 selection: --suite ${TARGET_NAMES.join(',')}  --case ID|GLOB[,…]  --tag TAG|!TAG[,…]  (or CONFORMANCE_SUITES/CASES/TAGS)
+--verbose: one line per variant as it finishes (default: a progress line, then the failures grouped)
 --embedded (CONFORMANCE_EMBEDDED): a self-check of the embedded reference backends, not a verdict about an API
 --shard I/N (CONFORMANCE_SHARD): run only the variants whose id hashes to shard I of N; \`merge\` joins the shards' reports
 
@@ -52,11 +53,14 @@ exit codes:
 export interface Io {
   out(line: string): void;
   err(line: string): void;
+  /** Rewrites the current terminal line (only when stdout is a terminal). */
+  live?: (text: string) => void;
 }
 
 const STD_IO: Io = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
+  live: process.stdout.isTTY ? (text) => process.stdout.write(`\r\x1b[K${text}`) : undefined,
 };
 
 /** Flags are the same settings as the variables: for this command they win over the environment (which stays untouched). */
@@ -100,6 +104,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'V' },
+      verbose: { type: 'boolean', short: 'v' },
     },
   });
   if (values.help) {
@@ -118,7 +123,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   const operands = positionals.slice(1);
   switch (command) {
     case 'run':
-      return runCommand(env, { log: io.out });
+      return runCommand(env, { log: io.out, verbose: Boolean(values.verbose), live: io.live });
     case 'doctor': {
       const { doctorCommand } = await import('./doctor.ts');
       return doctorCommand(env, io.out);

@@ -9,7 +9,7 @@ import { ConfigError, describeError } from '../engine/errors.ts';
 import { EXIT } from '../engine/exit-codes.ts';
 import { COMPILED, PACKAGE_ROOT, packageInfo } from '../engine/paths.ts';
 import type { ProvidedRun } from '../engine/suite.ts';
-import { casesOf, TARGETS } from '../engine/targets/index.ts';
+import { casesOf, selectedVariants, TARGETS } from '../engine/targets/index.ts';
 import type { AnyTarget } from '../engine/targets/target.ts';
 import ConformanceReporter, { meaningfulRunErrors } from '../reporters/conformance.ts';
 import type { RunReport } from '../reporters/model.ts';
@@ -39,6 +39,10 @@ const SUITES_VITEST_CONFIG = {
 export interface RunOptions {
   /** Where progress lines go (default stdout); the self-tests capture them. */
   log?: (line: string) => void;
+  /** One line per variant instead of the progress line (`--verbose`). */
+  verbose?: boolean;
+  /** Rewrites one live progress line (given when stdout is a terminal). */
+  live?: (text: string) => void;
 }
 
 /**
@@ -115,13 +119,13 @@ export async function runCommand(env: Env, opts: RunOptions = {}): Promise<numbe
       const warning = t.insecureWarning(config.targets[t.name]);
       if (warning) log(`WARNING: ${warning}.`);
     }
-    return await runSuites(config, suites, facts, log);
+    return await runSuites(config, suites, facts, log, opts);
   } finally {
     await backends?.close();
   }
 }
 
-async function runSuites(config: Config, suites: AnyTarget[], facts: Record<string, unknown>, log: (line: string) => void): Promise<number> {
+async function runSuites(config: Config, suites: AnyTarget[], facts: Record<string, unknown>, log: (line: string) => void, opts: RunOptions): Promise<number> {
   const reportDir = resolve(config.run.reportDir);
   mkdirSync(reportDir, { recursive: true });
   let report: RunReport | undefined;
@@ -133,6 +137,9 @@ async function runSuites(config: Config, suites: AnyTarget[], facts: Record<stri
     onReport: (r) => (report = r),
     write: log,
     kind: config.run.embedded ? 'embedded' : 'configured',
+    verbose: opts.verbose,
+    live: opts.live,
+    total: suites.reduce((n, t) => n + selectedVariants(t, facts[t.name], config.run).length, 0),
   });
   const provided: ProvidedRun = { config, facts, secrets: [...knownSecrets()] };
   // createVitest + start (not startVitest, which only returns once the run is over): the signal handlers must

@@ -47,7 +47,9 @@ export function explain(r: CaseResult): string {
   const f = r.failures[0];
   if (!f) return r.verdict;
   const where = f.pointer ? ` at ${f.pointer}` : '';
-  const more = r.failures.length > 1 ? ` (+${r.failures.length - 1} more)` : '';
+  // The other problems by name, so none hides behind a count.
+  const others = r.failures.slice(1).map((o) => `${o.check}${o.pointer ? ` at ${o.pointer}` : ''}`);
+  const more = others.length ? ` (+${others.length} more: ${[...new Set(others)].slice(0, 3).join(', ')}${others.length > 3 ? ', …' : ''})` : '';
   // A change at a pointer reads as one: before → after.
   const what = f.check === 'immutability' && f.pointer ? `${f.expected} → ${f.received}` : `expected ${f.expected}, received ${f.received}`;
   return `[${f.check}] ${f.title}${where}: ${what}${more}`;

@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, inject, test } from 'vitest';
-import { isSelected } from './cases/select.ts';
-import { inShard } from './cases/shard.ts';
 import type { Config } from './config/index.ts';
 import { registerSecret } from './config/secrets.ts';
 import { type CaseResult, explain } from './results.ts';
 import { runCase } from './run-case.ts';
-import { type OpenedSuite, openSuite, variantsOf } from './targets/index.ts';
+import { type OpenedSuite, openSuite, selectedVariants } from './targets/index.ts';
 import type { AnyTarget, TargetInfo } from './targets/target.ts';
 
 /** What the CLI hands every vitest worker: the configuration it parsed, what it discovered, the secrets to redact. */
@@ -37,8 +35,8 @@ export function defineConformanceSuite(target: AnyTarget): void {
   const { config, facts, secrets } = inject('conformance');
   // Workers redact evidence too: they must know every secret the CLI loaded.
   for (const s of secrets) registerSecret(s);
-  const { selection, shard, fullEvidence } = config.run;
-  const variants = variantsOf(target, facts[target.name]).filter((v) => isSelected(selection, v.id, v.case) && inShard(v.id, shard));
+  const { fullEvidence } = config.run;
+  const variants = selectedVariants(target, facts[target.name], config.run);
   let opened: OpenedSuite | undefined;
 
   describe.concurrent(target.suite, () => {

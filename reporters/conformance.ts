@@ -1,8 +1,17 @@
+import { performance } from 'node:perf_hooks';
 import type { Reporter, TestCase, TestModule, TestRunEndReason } from 'vitest/node';
 import type { Shard } from '../engine/cases/shard.ts';
 import { type CaseResult, explain } from '../engine/results.ts';
 import type { TargetInfo, TargetKind } from '../engine/targets/target.ts';
 import { bySuite, caseCount, countVerdicts, docConflictCases, type RunReport } from './model.ts';
+import { groupFailures } from './patterns.ts';
+import { sourceLink } from './sources.ts';
+
+/** One line of at most `max` characters. */
+const oneLine = (text: string, max: number) => {
+  const flat = text.replace(/\s+/g, ' ');
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+};
 
 const SYMBOL = { pass: '✓', fail: '✗', error: '!', skip: '–' } as const;
 
@@ -17,7 +26,18 @@ export interface ConformanceReporterOptions {
   shard?: Shard;
   /** What the run tests (the embedded reference backends or a configured target). */
   kind: TargetKind;
+  /** One line per variant as it finishes (`--verbose`); by default only progress, then failures grouped. */
+  verbose?: boolean;
+  /** Rewrites one live progress line in place (a terminal); without it, progress comes as a line every few seconds. */
+  live?: (text: string) => void;
+  /** The variants the run will execute, when known before vitest collects them. */
+  total?: number;
 }
+
+/** Seconds between progress lines when the output is not a terminal. */
+const PROGRESS_EVERY_MS = 5000;
+/** Examples shown per failure pattern; every variant is in report.html and summary.md. */
+const EXAMPLES = 3;
 
 /** Errors of vitest's worker pool itself: noise when the run was interrupted on purpose (the workers were stopped). */
 const POOL_NOISE = /\[vitest-pool\]|Worker (forks|threads) emitted error|Worker exited unexpectedly|Channel closed|ERR_IPC_CHANNEL_CLOSED/;
@@ -54,28 +74,56 @@ function resultFromTest(test: TestCase): CaseResult {
   };
 }
 
-/** Live progress (one line per case, the explaining line for failures) and the RunReport at the end. */
+/**
+ * The console: progress while the variants run (a live line on a terminal, a line every few seconds otherwise,
+ * every variant with `--verbose`), then the failures grouped by what went wrong, then the one-screen summary.
+ * Also assembles the RunReport at the end.
+ */
 export default class ConformanceReporter implements Reporter {
   private readonly startedAt = new Date().toISOString();
+  private readonly started = performance.now();
   private readonly write: (line: string) => void;
-  private seen = 0;
+  private total = 0;
+  private done = 0;
+  private failed = 0;
+  private errors = 0;
+  private lastProgress = performance.now();
 
   constructor(private readonly options: ConformanceReporterOptions) {
     this.write = options.write ?? ((line) => process.stdout.write(`${line}\n`));
+    this.total = options.total ?? 0;
+  }
+
+  onTestModuleCollected(mod: TestModule): void {
+    if (this.options.total === undefined) this.total += [...mod.children.allTests()].length;
   }
 
   onTestCaseResult(test: TestCase): void {
     const r = test.meta().result ?? resultFromTest(test);
-    this.seen++;
-    const ms = r.durationMs ? ` (${r.durationMs} ms)` : '';
-    if (r.verdict === 'pass') {
-      this.write(`  ${SYMBOL.pass} ${r.id}${ms}`);
+    this.done++;
+    if (r.verdict === 'fail') this.failed++;
+    if (r.verdict === 'error') this.errors++;
+    if (this.options.verbose) {
+      const ms = r.durationMs ? ` (${r.durationMs} ms)` : '';
+      this.write(r.verdict === 'pass' ? `  ${SYMBOL.pass} ${r.id}${ms}` : `  ${SYMBOL[r.verdict]} ${r.id}  ${explain(r)}`);
       return;
     }
-    this.write(`  ${SYMBOL[r.verdict]} ${r.id}  ${explain(r)}`);
-    if (r.verdict === 'fail') {
-      this.write(`      source: ${r.source.join('; ')}${r.docConflict ? ` · doc conflict: document says ${r.docConflict.docSays}` : ''}`);
+    const now = performance.now();
+    if (this.options.live) {
+      if (now - this.lastProgress >= 100 || this.done === this.total) {
+        this.lastProgress = now;
+        this.options.live(this.progress());
+      }
+    } else if (now - this.lastProgress >= PROGRESS_EVERY_MS) {
+      this.lastProgress = now;
+      this.write(this.progress());
     }
+  }
+
+  /** `412/890 variants · 3 failed · 0 errors · 2.1 s` */
+  private progress(): string {
+    const s = ((performance.now() - this.started) / 1000).toFixed(1);
+    return `progress: ${this.done}/${this.total || '?'} variants · ${this.failed} failed · ${this.errors} errors · ${s} s`;
   }
 
   onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<{ message?: string }>, reason: TestRunEndReason): void {
@@ -118,7 +166,9 @@ export default class ConformanceReporter implements Reporter {
     const c = countVerdicts(report.results);
     const n = caseCount(report.results);
     const shard = report.shard;
+    this.options.live?.('');
     this.write('');
+    this.groupedFailures(report);
     this.summarize(report);
     const part = shard ? ` in shard ${shard.index}/${shard.total}` : '';
     this.write(
@@ -126,16 +176,39 @@ export default class ConformanceReporter implements Reporter {
     );
   }
 
-  /** The one-screen summary: per suite, the failures (one line each), skips by reason, document conflicts. */
+  /**
+   * Every failed or errored variant under the pattern it shows ("forbidden updates accepted: 76 variants"), with
+   * a few examples each (one short line, then where the evidence is); all of them are in report.html.
+   */
+  private groupedFailures(report: RunReport): void {
+    const groups = groupFailures(report.results);
+    if (groups.length === 0) return;
+    this.write('What went wrong (every variant, with its evidence: report.html#failures):');
+    for (const g of groups) {
+      const bySuiteCount = [...bySuite(g.results)].map(([suite, list]) => `${suite} ${list.length}`).join(', ');
+      const known = g.results.filter((r) => r.baselined).length;
+      this.write(
+        `  ${SYMBOL[g.results[0]?.verdict ?? 'fail']} ${g.pattern}: ${g.results.length} variant(s) (${bySuiteCount})${known ? `, ${known} known (baseline)` : ''}`,
+      );
+      // Examples from different cases: three variants of one case would say the same thing three times.
+      const examples = [...new Map(g.results.map((r) => [r.caseId, r] as const)).values()].slice(0, EXAMPLES);
+      for (const r of examples) {
+        this.write(`      ${r.id}  ${oneLine(explain(r), 150)}`);
+        const first = r.source[0];
+        if (first) this.write(`        source: ${oneLine(sourceLink(first).label, 110)} · report.html#${r.id}`);
+      }
+      const cases = new Set(g.results.map((r) => r.caseId)).size;
+      if (g.results.length > examples.length) this.write(`      … ${g.results.length - examples.length} more variant(s) of ${cases} case(s) in report.html`);
+    }
+    this.write('');
+  }
+
+  /** The one-screen summary: per suite, the counts, skips by reason; suites not run, document conflicts, run errors. */
   private summarize(report: RunReport): void {
-    const MAX = 15;
     for (const [suite, list] of bySuite(report.results)) {
       const c = countVerdicts(list);
       const target = report.targets.find((t) => t.suite === suite);
       this.write(`${suite}${target ? ` @ ${target.url} (${target.version})` : ''}: ${c.pass} passed, ${c.fail} failed, ${c.error} errors, ${c.skip} skipped`);
-      const bad = list.filter((r) => r.verdict === 'fail' || r.verdict === 'error');
-      for (const r of bad.slice(0, MAX)) this.write(`  ${SYMBOL[r.verdict]} ${r.id}  ${explain(r)}`);
-      if (bad.length > MAX) this.write(`  … ${bad.length - MAX} more in report.html`);
       const skips = new Map<string, number>();
       for (const r of list.filter((x) => x.verdict === 'skip')) skips.set(r.reason ?? 'skipped', (skips.get(r.reason ?? 'skipped') ?? 0) + 1);
       for (const [why, n] of skips) this.write(`  – ${n} skipped: ${why}`);

@@ -142,7 +142,7 @@ describe('failure classes decided by what the target said', () => {
   test('a 204 with no body where 200 with the server is due is a failure, not an error', async () => {
     const r = await one('nova', 'nova.servers.update.empty-server-object', ['update-204-no-body']);
     expect(r.verdict).toBe('fail');
-    expect(explain(r)).toBe('[status-code] Unexpected HTTP status: expected 200, received 204 (+2 more)');
+    expect(explain(r)).toBe('[status-code] Unexpected HTTP status: expected 200, received 204 (+2 more: response-schema, headers)');
     expect(r.failures.map((f) => f.title)).toContain('Response body is not JSON');
   });
 

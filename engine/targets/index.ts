@@ -4,8 +4,11 @@
  */
 import { loadCaseFile } from '../cases/load.ts';
 import { scopeVariants } from '../cases/scope.ts';
+import { isSelected } from '../cases/select.ts';
+import { inShard } from '../cases/shard.ts';
 import type { CaseVariant, ConformanceCase } from '../cases/types.ts';
 import type { Config } from '../config/index.ts';
+import type { RunConfig } from '../config/run.ts';
 import { SetupError } from '../errors.ts';
 import { k8sTarget } from './k8s/index.ts';
 import { novaTarget } from './nova/index.ts';
@@ -54,4 +57,9 @@ export async function openSuite(target: AnyTarget, config: Config, knownFacts?: 
 /** A target's case variants for these facts, each with the expectation of the target's upstream release. */
 export function variantsOf(target: AnyTarget, facts: unknown): CaseVariant[] {
   return scopeVariants(target.variants(casesOf(target), facts), target.upstreamVersion(facts));
+}
+
+/** The variants a run executes: the target's variants for these facts, filtered by the run's selection and shard. */
+export function selectedVariants(target: AnyTarget, facts: unknown, run: RunConfig): CaseVariant[] {
+  return variantsOf(target, facts).filter((v) => isSelected(run.selection, v.id, v.case) && inShard(v.id, run.shard));
 }
