@@ -1,6 +1,9 @@
 import type { CaseResult } from '../engine/results.ts';
 import { explain } from '../engine/results.ts';
-import { type Counts, caseCount, countVerdicts, coverageMatrix, docConflictCases, microversionMatrix, type RunReport, sortResults } from './model.ts';
+import { compareVersions } from '../engine/versions.ts';
+import { bySuite, type Counts, caseCount, countVerdicts, coverageMatrix, docConflictCases, microversionMatrix, type RunReport, sortResults } from './model.ts';
+import { groupFailures } from './patterns.ts';
+import { sourceLink } from './sources.ts';
 import { judge } from './verdict.ts';
 
 const esc = (s: unknown): string =>
@@ -15,7 +18,12 @@ th{background:#f6f8fa} .num{text-align:right}
 .badge{display:inline-block;padding:1px 7px;border-radius:10px;font-weight:600;color:#fff}
 .b-pass{background:#1a7f37}.b-fail{background:#cf222e}.b-error{background:#bf8700}.b-skip{background:#6e7781}
 details{border:1px solid #d0d7de;border-radius:6px;margin:4px 0;padding:4px 8px} summary{cursor:pointer}
-pre{background:#f6f8fa;padding:8px;overflow:auto;max-height:360px;font-size:12px}
+pre{background:#f6f8fa;padding:8px;overflow:auto;max-height:360px;font-size:12px;white-space:pre-wrap;overflow-wrap:anywhere}
+body{max-width:1240px} td,th{overflow-wrap:anywhere} code{overflow-wrap:anywhere}
+.pic td{padding:2px 4px} .pic td.f{white-space:nowrap;font-size:12px} .pic th{font-size:12px;font-weight:600}
+a.v{display:inline-block;width:9px;height:9px;margin:1px;border-radius:2px;vertical-align:middle}
+a.v-pass{background:#2da44e}a.v-fail{background:#cf222e}a.v-error{background:#d4a72c}a.v-skip{background:#d0d7de}
+.group{margin:6px 0} .group ul{margin:2px 0 6px}
 .conflict{background:#fff8c5;padding:4px 8px;border-left:3px solid #d4a72c;margin:4px 0}
 .cell-bad{background:#ffebe9}.cell-ok{background:#dafbe1}
 .diff-add{color:#1a7f37}.diff-remove{color:#cf222e}.diff-replace{color:#0550ae}
@@ -55,7 +63,10 @@ function caseSection(r: CaseResult): string {
         `<div class="diff-${esc(op.op)}">${esc(op.op)} <code>${esc(op.path)}</code>${'value' in op ? ` = ${esc(JSON.stringify(op.value)).slice(0, 300)}` : ''}</div>`,
     )
     .join('');
-  const evidence = r.evidence
+  // The update under assertion first, then the reads around it, then setup: the first exchange is the one that matters.
+  const ROLE_ORDER = ['update', 'after', 'before', 'setup'];
+  const [first = '', ...rest] = [...r.evidence]
+    .sort((a, b) => ROLE_ORDER.indexOf(a.role ?? 'update') - ROLE_ORDER.indexOf(b.role ?? 'update'))
     .map(
       (e) =>
         `<pre>${esc(
@@ -68,33 +79,93 @@ function caseSection(r: CaseResult): string {
             .map(([k, v]) => `${k}: ${v}`)
             .join('\n')}\n\n${pretty(e.response.body)}`,
         )}</pre>`,
-    )
-    .join('');
+    );
   return `<details id="${esc(r.id)}"${open}><summary><span class="badge b-${r.verdict}">${r.verdict}</span> <code>${esc(r.id)}</code> — ${esc(r.title)}</summary>
 <p>${esc(r.kind)} · fields: ${esc(r.fields.join(', '))} · tags: ${esc(r.tags.join(', '))} · ${r.requests} requests · ${r.durationMs} ms${r.inferred ? ' · <em>expectation inferred</em>' : ''}${r.confirmed ? ` · confirmed: ${esc(r.confirmed)}` : ''}</p>
 ${r.verdict !== 'pass' ? `<p><strong>${esc(explain(r))}</strong></p>` : ''}
 ${r.baselined ? `<p><em>Known deviation (baseline): ${esc(r.baselined)}</em></p>` : ''}
 ${r.expectation ? `<p><em>Expectation of this upstream release: ${esc(r.expectation)}</em></p>` : ''}
 ${r.docConflict ? `<div class="conflict"><strong>Document vs upstream:</strong> the document says ${esc(r.docConflict.docSays)}; upstream: ${esc(r.docConflict.upstream)} (expectation follows ${esc(r.docConflict.followed)})</div>` : ''}
-<p>Source: ${r.source.map((s) => `<code>${esc(s)}</code>`).join('; ')}</p>
+<p>Source: ${r.source.map(sourceHtml).join('; ')}</p>
 ${rows ? `<table><tr><th>check</th><th>failure</th><th>pointer</th><th>expected</th><th>received</th></tr>${rows}</table>` : ''}
 ${r.leaks?.length ? `<p class="fail">Leaked: ${esc(r.leaks.join('; '))}</p>` : ''}
+${first ? `<h4>Evidence (secrets redacted): the update</h4>${first}` : ''}
 ${diff ? `<h4>Before → after</h4>${diff}` : ''}
-${evidence ? `<h4>Evidence (secrets redacted)</h4>${evidence}` : ''}
+${rest.length ? `<h4>The reads around it, then setup</h4>${rest.join('')}` : ''}
 </details>`;
 }
 
-/** Links to every failed or errored case, so nobody hunts through the list. */
+/** Every failed or errored variant, grouped by what went wrong (largest group first), each a link to its case. */
 function failureIndex(results: CaseResult[]): string {
-  const bad = results.filter((r) => r.verdict === 'fail' || r.verdict === 'error');
-  if (bad.length === 0) return '';
-  const items = bad
-    .map(
-      (r) =>
-        `<li><span class="badge b-${r.verdict}">${r.verdict}</span> <a href="#${esc(r.id)}"><code>${esc(r.id)}</code></a> ${esc(explain(r))}${r.baselined ? ' <em>(baselined)</em>' : ''}</li>`,
-    )
+  const groups = groupFailures(results);
+  if (groups.length === 0) return '';
+  const total = groups.reduce((n, g) => n + g.results.length, 0);
+  const body = groups
+    .map((g) => {
+      const items = g.results
+        .map(
+          (r) =>
+            `<li><span class="badge b-${r.verdict}">${r.verdict}</span> <a href="#${esc(r.id)}"><code>${esc(r.id)}</code></a> ${esc(explain(r))}${r.baselined ? ' <em>(baselined)</em>' : ''}</li>`,
+        )
+        .join('');
+      const cases = new Set(g.results.map((r) => r.caseId)).size;
+      return `<details class="group"${groups.length <= 3 ? ' open' : ''}><summary><strong>${esc(g.pattern)}</strong>: ${g.results.length} variant(s) of ${cases} case(s)</summary><ul>${items}</ul></details>`;
+    })
     .join('');
-  return `<h2>Failures and errors (${bad.length})</h2><ul id="failures">${items}</ul>`;
+  return `<h2>What went wrong (${total} variants)</h2><div id="failures">${body}</div>`;
+}
+
+/** A source as a link to its public permalink (reporters/sources.ts), or as text when it has none. */
+function sourceHtml(source: string): string {
+  const { label, url } = sourceLink(source);
+  return url ? `<a href="${esc(url)}" title="${esc(source)}">${esc(label)}</a>` : `<code>${esc(label)}</code>`;
+}
+
+/**
+ * The picture: per suite, fields × variant axis (patch type, microversion), one small square per variant
+ * coloured by verdict, each a link to its case — where a target diverges shows at a glance.
+ */
+function picture(results: CaseResult[]): string {
+  const parts: string[] = [];
+  for (const [suite, list] of bySuite(results)) {
+    const columns = [...new Set(list.map((r) => r.variant ?? '—'))].sort(compareColumns);
+    const rows = new Map<string, Map<string, CaseResult[]>>();
+    for (const r of list) {
+      for (const f of r.fields) {
+        const row = rows.get(f) ?? new Map<string, CaseResult[]>();
+        row.set(r.variant ?? '—', [...(row.get(r.variant ?? '—') ?? []), r]);
+        rows.set(f, row);
+      }
+    }
+    const head = `<tr><th>field</th>${columns.map((c) => `<th>${esc(c)}</th>`).join('')}</tr>`;
+    const body = [...rows]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(
+        ([field, row]) =>
+          `<tr><td class="f">${esc(field)}</td>${columns
+            .map(
+              (c) =>
+                `<td>${(row.get(c) ?? [])
+                  .map(
+                    (r) =>
+                      `<a class="v v-${r.verdict}" href="#${esc(r.id)}" title="${esc(`${r.id}: ${r.verdict}${r.verdict === 'pass' ? '' : ` — ${explain(r)}`}`)}"></a>`,
+                  )
+                  .join('')}</td>`,
+            )
+            .join('')}</tr>`,
+      )
+      .join('');
+    parts.push(`<h3>${esc(suite)}</h3><table class="pic" id="picture-${esc(suite)}">${head}${body}</table>`);
+  }
+  return parts.length ? `<h2>At a glance: one square per variant (green passed, red failed, amber error, grey skipped)</h2>${parts.join('')}` : '';
+}
+
+/** Microversions in numeric order, other variant names (patch types) as they come, the single variant last. */
+function compareColumns(a: string, b: string): number {
+  const mv = (x: string) => /^\d+\.\d+$/.test(x);
+  if (mv(a) && mv(b)) return compareVersions(a, b);
+  if (a === '—' || b === '—') return a === '—' ? 1 : -1;
+  return 0;
 }
 
 /** A self-contained page: header, coverage matrix (field × allowed/forbidden × verdict), then every case. */
@@ -131,6 +202,7 @@ ${report.notRun?.length ? `<p class="error">Not run: ${report.notRun.map(esc).jo
 <p><span class="pass">${all.pass} passed</span> · <span class="fail">${all.fail} failed</span> · <span class="error">${all.error} errors</span> · <span class="skip">${all.skip} skipped</span> · ${n.variants} variants of ${n.cases} cases · ${conflicts} cases with a document conflict</p>
 ${report.baselineProblems?.length ? `<h2>Baseline problems</h2><ul>${report.baselineProblems.map((e) => `<li class="fail">${esc(e)}</li>`).join('')}</ul>` : ''}
 ${report.runErrors.length ? `<h2>Run errors</h2><ul>${report.runErrors.map((e) => `<li class="error">${esc(e)}</li>`).join('')}</ul>` : ''}
+${picture(results)}
 ${failureIndex(results)}
 <h2>Coverage: field × verdict</h2>
 <table id="matrix"><tr><th>field</th><th>allowed updates</th><th>forbidden updates</th></tr>${matrix}</table>

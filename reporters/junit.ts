@@ -29,10 +29,32 @@ function property(name: string, value: string): string {
   return `<property name="${xmlAttr(name)}" value="${xmlAttr(value)}"/>`;
 }
 
-/** The full explanation of a failure, for the element body: every failed check, expected vs received. */
+/** Longest body kept in a JUnit failure (the whole exchange is in results.json and report.html). */
+const MAX_BODY = 4000;
+
+/**
+ * The full explanation of a failure, for the element body: every failed check (expected vs received), the
+ * redacted update request and response, the before→after diff, the source and any document conflict.
+ */
 function failureDetails(r: CaseResult): string {
   const lines = r.failures.map((f) => `[${f.check}] ${f.title}${f.pointer ? ` at ${f.pointer}` : ''}: expected ${f.expected}, received ${f.received}`);
-  lines.push(`source: ${r.source.join('; ')}`);
+  const update = r.evidence.find((e) => (e.role ?? 'update') === 'update');
+  if (update) {
+    const cut = (body: string | undefined) => (body && body.length > MAX_BODY ? `${body.slice(0, MAX_BODY)}… (cut; whole in results.json)` : (body ?? ''));
+    const headers = (h: Record<string, string>) => Object.entries(h).map(([k, v]) => `${k}: ${v}`);
+    lines.push(
+      '',
+      `update request (secrets redacted): ${update.request.method} ${update.request.url}`,
+      ...headers(update.request.headers),
+      cut(update.request.body),
+      '',
+      `update response: HTTP ${update.response.status}`,
+      ...headers(update.response.headers),
+      cut(update.response.body),
+    );
+  }
+  if (r.diff?.length) lines.push('', 'before → after:', ...r.diff.map((op) => `${op.op} ${op.path}${'value' in op ? ` = ${JSON.stringify(op.value)}` : ''}`));
+  lines.push('', `source: ${r.source.join('; ')}`);
   if (r.docConflict)
     lines.push(`doc conflict: document says ${r.docConflict.docSays}; upstream: ${r.docConflict.upstream} (followed: ${r.docConflict.followed})`);
   return lines.join('\n');

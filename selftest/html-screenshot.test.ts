@@ -6,7 +6,7 @@
  * without it the test is skipped with the reason. It installs nothing.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -126,5 +126,55 @@ describe.skipIf(!HAVE_CHROMIUM)('report.html in headless Chromium', () => {
     expect(section).toContain('Evidence (secrets redacted)');
     expect(section).toContain('Bearer ***');
     expect(dom).not.toContain(TOKEN);
+  });
+});
+
+describe.skipIf(!HAVE_CHROMIUM)('report.html layout (issue 14): picture first, grouped failures, update first, no sideways scrolling', () => {
+  beforeAll(() => {
+    profile ||= mkdtempSync(join(tmpdir(), 'uc-chromium-'));
+  });
+
+  /** The page at `width` px, with what the browser measured after layout written into the DOM it dumps. */
+  async function measured(width: number): Promise<string> {
+    const html = readFileSync(join(dir, 'report.html'), 'utf8').replace(
+      '</body>',
+      '<script>document.body.dataset.scrollWidth=String(document.documentElement.scrollWidth)</script></body>',
+    );
+    const copy = join(dir, `report-measure-${width}.html`);
+    writeFileSync(copy, html);
+    return chromium([`--window-size=${width},1000`, '--dump-dom', pathToFileURL(copy).href]);
+  }
+
+  test('no horizontal scrolling at 1280 px', async () => {
+    const dom = await measured(1280);
+    const width = Number(/data-scroll-width="(\d+)"/.exec(dom)?.[1]);
+    expect(width).toBeGreaterThan(0);
+    expect(width).toBeLessThanOrEqual(1280);
+  });
+
+  test('the picture comes before everything else, one square per variant, each a link to its case', async () => {
+    const dom = await measured(1280);
+    const results = readReport(dir).results;
+    const pic = dom.indexOf('<table class="pic"');
+    expect(pic).toBeGreaterThan(-1);
+    expect(pic).toBeLessThan(dom.indexOf('id="failures"'));
+    expect(pic).toBeLessThan(dom.indexOf('<table id="matrix">'));
+    const links = [...dom.matchAll(/<a class="v v-(\w+)" href="#([^"]+)"/g)].map((m) => ({ verdict: m[1], id: m[2] }));
+    // Every variant is in the picture (once per field it is about), with its own verdict's colour.
+    for (const r of results) expect(links.filter((l) => l.id === r.id).length).toBe(r.fields.length);
+    for (const l of links) expect(results.find((r) => r.id === l.id)?.verdict).toBe(l.verdict);
+    for (const l of links) expect(dom).toContain(`<details id="${l.id}"`);
+  });
+
+  test('failures are grouped by what went wrong, and a failing case shows the update exchange first', async () => {
+    const dom = await measured(1280);
+    expect(dom).toMatch(/<strong>forbidden updates accepted<\/strong>: \d+ variant\(s\) of \d+ case\(s\)/);
+    const failing = readReport(dir).results.find((r) => r.verdict === 'fail') as CaseResult;
+    const start = dom.indexOf(`<details id="${failing.id}"`);
+    const section = dom.slice(start, dom.indexOf('</details>', start));
+    const pres = [...section.matchAll(/<pre>([^\n]*)/g)].map((m) => m[1] ?? '');
+    expect(pres[0]).toMatch(/^\[update\] PATCH /);
+    expect(section.indexOf('the update</h4>')).toBeLessThan(section.indexOf('Before → after'));
+    expect(section).toMatch(/Source: <a href="https:\/\//);
   });
 });
