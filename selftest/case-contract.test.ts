@@ -22,7 +22,7 @@ const K8S_REQUEST_KEYS = { patch: true, rawBody: true, contentType: true, query:
   keyof K8sPatchRequest,
   true
 >;
-const K8S_SETUP_KEYS = { pod: true, mergePatches: true } satisfies Record<keyof K8sSetup, true>;
+const K8S_SETUP_KEYS = { pod: true, mergePatches: true, delete: true } satisfies Record<keyof K8sSetup, true>;
 const NOVA_REQUEST_KEYS = {
   body: true,
   rawBody: true,

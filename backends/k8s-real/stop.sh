@@ -11,7 +11,7 @@ ENV_FILE="$STATE_ROOT/k8s-real.env"
 
 say() { echo "k8s-real: $*" >&2; }
 
-cleanup() { rm -f "$PID_FILE" "$ENV_FILE" "$STATE/ready.env"; }
+cleanup() { rm -f "$PID_FILE" "$ENV_FILE" "$STATE/ready.env" "$STATE/server.version"; }
 
 if [ ! -f "$PID_FILE" ]; then
   say "not running (no pid file)"

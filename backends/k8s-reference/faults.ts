@@ -31,7 +31,22 @@ export type K8sFault =
   | 'not-found-as-403'
   | 'rename-on-patch'
   | 'reset-active-deadline'
-  | 'json-as-text-plain';
+  | 'json-as-text-plain'
+  | 'apply-ignores-conflicts'
+  | 'apply-accepts-managed-fields'
+  | 'gated-node-selector-mutable'
+  | 'node-selector-gate-on-new-pod'
+  | 'scheduling-gate-count-only'
+  | 'scheduling-gates-all-or-nothing'
+  | 'finalizers-while-deleting'
+  | 'deletion-timestamp-immutable-error'
+  | 'generation-not-bumped'
+  | 'generation-on-any-write'
+  | 'apparmor-annotation-allowed'
+  | 'unqualified-finalizer-allowed'
+  | 'toleration-seconds-presence-fixed'
+  | 'tolerations-by-index'
+  | 'pod-resources-mutable';
 
 export const K8S_FAULTS: readonly { name: K8sFault; family: string; description: string }[] = [
   {
@@ -166,6 +181,82 @@ export const K8S_FAULTS: readonly { name: K8sFault; family: string; description:
     name: 'json-as-text-plain',
     family: 'headers',
     description: 'JSON answers (pods and Status errors) carry Content-Type text/plain instead of application/json.',
+  },
+  {
+    name: 'apply-ignores-conflicts',
+    family: 'status-code',
+    description: 'Server-side apply without force never conflicts: a field another manager owns is silently taken over (200, not 409 FieldManagerConflict).',
+  },
+  {
+    name: 'apply-accepts-managed-fields',
+    family: 'status-code',
+    description: 'An apply patch carrying metadata.managedFields is accepted (the list is dropped) instead of 400 "metadata.managedFields must be nil".',
+  },
+  {
+    name: 'gated-node-selector-mutable',
+    family: 'immutability',
+    description: 'On a gated pod, existing nodeSelector entries may be changed or removed (upstream allows additions only).',
+  },
+  {
+    name: 'node-selector-gate-on-new-pod',
+    family: 'status-code',
+    description:
+      "The gated-pod nodeSelector rule looks at the patched pod's gates instead of the stored pod's, so removing the last gate and adding a selector in one patch is refused.",
+  },
+  {
+    name: 'scheduling-gate-count-only',
+    family: 'immutability',
+    description: 'Scheduling gates are checked by count only: a renamed gate passes as long as no gate is added.',
+  },
+  {
+    name: 'scheduling-gates-all-or-nothing',
+    family: 'status-code',
+    description: 'Scheduling gates may only be removed all at once: removing one of two is refused.',
+  },
+  {
+    name: 'finalizers-while-deleting',
+    family: 'immutability',
+    description: 'New finalizers may be added to a pod that is being deleted.',
+  },
+  {
+    name: 'deletion-timestamp-immutable-error',
+    family: 'status-code',
+    description: 'A changed deletionTimestamp on a pod being deleted is rejected as immutable (422) instead of silently kept.',
+  },
+  {
+    name: 'generation-not-bumped',
+    family: 'effect',
+    description: 'metadata.generation is never raised on spec changes.',
+  },
+  {
+    name: 'generation-on-any-write',
+    family: 'effect',
+    description: 'metadata.generation is raised on every write, metadata-only ones included.',
+  },
+  {
+    name: 'apparmor-annotation-allowed',
+    family: 'immutability',
+    description: 'Beta AppArmor annotations may be added to an existing pod.',
+  },
+  {
+    name: 'unqualified-finalizer-allowed',
+    family: 'status-code',
+    description: 'Finalizer names without a domain are accepted even when they are not one of the standard ones.',
+  },
+  {
+    name: 'toleration-seconds-presence-fixed',
+    family: 'status-code',
+    description: 'tolerationSeconds of an existing toleration may change but not be added or removed.',
+  },
+  {
+    name: 'tolerations-by-index',
+    family: 'status-code',
+    description: 'Existing tolerations are compared by position, so reordering them is refused.',
+  },
+  {
+    name: 'pod-resources-mutable',
+    family: 'immutability',
+    description: 'Pod-level spec.resources may be set or changed on an existing pod (upstream: only through pods/resize).',
   },
 ];
 

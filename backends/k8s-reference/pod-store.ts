@@ -4,6 +4,7 @@
  * (APIObjectVersioner.PrepareObjectForStorage clears it).
  */
 import { randomUUID } from 'node:crypto';
+import { FieldOwnership } from './ownership.ts';
 
 export type Obj = Record<string, unknown>;
 
@@ -15,6 +16,8 @@ export class PodStore {
   private rv = 1000;
   readonly namespaces = new Map<string, Obj>();
   private readonly pods = new Map<string, Map<string, Obj>>();
+  /** Who owns which fields of each stored pod, for server-side apply conflicts (by pod uid). */
+  readonly ownership = new FieldOwnership();
 
   constructor() {
     for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) this.createNamespace(name);
@@ -53,6 +56,7 @@ export class PodStore {
     const ns = this.namespaces.get(name);
     if (!ns) return undefined;
     this.namespaces.delete(name);
+    for (const p of this.pods.get(name)?.values() ?? []) this.ownership.forget(String((p.metadata as Obj | undefined)?.uid ?? ''));
     this.pods.delete(name);
     const out = structuredClone(ns);
     const meta = out.metadata as Obj;
@@ -92,6 +96,7 @@ export class PodStore {
     const p = m?.get(name);
     if (!m || !p) return undefined;
     m.delete(name);
+    this.ownership.forget(String((p.metadata as Obj | undefined)?.uid ?? ''));
     return structuredClone(p);
   }
 

@@ -13,6 +13,7 @@ import { applyApplyPatch, applyJsonPatch, applyMergePatch, applyStrategicMergePa
 import { now, type Obj, type PodStore } from './pod-store.ts';
 import {
   alreadyExists,
+  applyConflict,
   badRequest,
   conflict,
   type FieldError,
@@ -183,6 +184,7 @@ export function createPod(env: Env, ns: string, contentType: string, raw: Buffer
   if (!dryRun) {
     m.resourceVersion = env.store.nextRV();
     env.store.putPod(ns, name, ordered(pod));
+    env.store.ownership.written(String(m.uid), managerOf(query), undefined, pod);
   } else m.resourceVersion = '';
   return { status: 201, body: served(ordered(pod), env), warnings };
 }
@@ -319,7 +321,13 @@ function ordered(pod: Obj): Obj {
 interface UpdateOptions {
   dryRun: boolean;
   patchType?: PatchType;
+  /** The field manager of the write (fieldManager, or "unknown": the reference reads no User-Agent). */
+  manager: string;
+  /** The applied configuration of an apply patch: its manager then owns those fields. */
+  applied?: Obj;
 }
+
+const managerOf = (query: URLSearchParams): string => query.get('fieldManager') || 'unknown';
 
 /** Everything after the patched object is known: the rest.Update / Store.Update path. */
 function updatePod(env: Env, ns: string, name: string, old: Obj, candidate: Obj, opts: UpdateOptions, warnings: string[]): Reply {
@@ -356,7 +364,7 @@ function updatePod(env: Env, ns: string, name: string, old: Obj, candidate: Obj,
     if (om.generation !== undefined) nm.generation = om.generation;
     else delete nm.generation;
     if (om.creationTimestamp !== undefined) nm.creationTimestamp = om.creationTimestamp;
-    if (om.deletionTimestamp !== undefined) nm.deletionTimestamp = om.deletionTimestamp;
+    if (om.deletionTimestamp !== undefined && !f.has('deletion-timestamp-immutable-error')) nm.deletionTimestamp = om.deletionTimestamp;
     delete nm.selfLink;
   }
   if (om.deletionGracePeriodSeconds !== undefined && nm.deletionGracePeriodSeconds === undefined) {
@@ -365,12 +373,14 @@ function updatePod(env: Env, ns: string, name: string, old: Obj, candidate: Obj,
   if (om.managedFields !== undefined) nm.managedFields = om.managedFields;
   else delete nm.managedFields;
   // updatePodGeneration: +1 when the spec changed (KEP-5067, 1.33+)
-  if (!resetsOff && env.minor >= 33 && canonical(newPod.spec) !== canonical(old.spec)) {
+  const specChanged = canonical(newPod.spec) !== canonical(old.spec);
+  const bump = f.has('generation-on-any-write') ? canonical(stripRV(newPod)) !== canonical(stripRV(old)) : specChanged && !f.has('generation-not-bumped');
+  if (!resetsOff && env.minor >= 33 && bump) {
     nm.generation = (typeof om.generation === 'number' ? om.generation : 0) + 1;
   }
   // validation
   if (!f.has('accept-forbidden')) {
-    const errs = validatePodUpdate(newPod, old).filter((e) => !(renamed && e.field === 'metadata.name'));
+    const errs = validatePodUpdate(newPod, old, f).filter((e) => !(renamed && e.field === 'metadata.name'));
     if (errs.length > 0) {
       if (f.has('partial-apply') && !opts.dryRun) store(env, ns, name, newPod, resetsOff);
       throw podInvalid(name, errs);
@@ -399,6 +409,9 @@ function updatePod(env: Env, ns: string, name: string, old: Obj, candidate: Obj,
     return { status: 200, body: served(storedObj, env), warnings };
   }
   const storedObj = store(env, ns, name, result, resetsOff, om.deletionTimestamp !== undefined);
+  const uid = String(om.uid);
+  if (opts.applied) env.store.ownership.applied(uid, opts.manager, opts.applied);
+  else env.store.ownership.written(uid, opts.manager, old, storedObj);
   return { status: 200, body: served(storedObj, env), warnings };
 }
 
@@ -452,7 +465,7 @@ export function replacePod(env: Env, ns: string, name: string, contentType: stri
   const { decoded, warnings } = decodeRequestPod(env, body, directive);
   const old = lookup(env, ns, name);
   const dryRun = query.getAll('dryRun').includes('All') && !env.faults.has('ignore-dry-run');
-  return updatePod(env, ns, name, old, decoded.value, { dryRun }, warnings);
+  return updatePod(env, ns, name, old, decoded.value, { dryRun, manager: managerOf(query) }, warnings);
 }
 
 export function patchPod(env: Env, ns: string, name: string, contentType: string, raw: Buffer, query: URLSearchParams): Reply {
@@ -483,6 +496,7 @@ export function patchPod(env: Env, ns: string, name: string, contentType: string
   const old = lookup(env, ns, name);
   const current: Obj = { kind: 'Pod', apiVersion: 'v1', ...structuredClone(old) };
   let patched: Obj;
+  let applied: Obj | undefined;
   if (patchType === 'apply') {
     let cfg: unknown;
     try {
@@ -504,6 +518,15 @@ export function patchPod(env: Env, ns: string, name: string, contentType: string
     if (cfg.kind !== 'Pod' || cfg.apiVersion !== 'v1') {
       throw badRequest(`invalid object type: /${String(cfg.apiVersion ?? '')}, Kind=${String(cfg.kind ?? '')}`);
     }
+    // structuredmerge.go Apply: a configuration may not claim ownership itself
+    const claimed = isObject(cfg.metadata) ? cfg.metadata.managedFields : undefined;
+    if (claimed !== undefined && claimed !== null && !f.has('apply-accepts-managed-fields')) throw badRequest('metadata.managedFields must be nil');
+    delete meta(typed.value).managedFields;
+    if (force !== 'true' && !f.has('apply-ignores-conflicts')) {
+      const conflicts = env.store.ownership.conflicts(String(meta(old).uid), fieldManager, old, typed.value);
+      if (conflicts.length > 0) throw applyConflict(conflicts);
+    }
+    applied = typed.value;
     patched = applyApplyPatch(current as never, typed.value as never) as Obj;
   } else {
     const body = parseJsonBody(raw, 'patch');
@@ -525,5 +548,5 @@ export function patchPod(env: Env, ns: string, name: string, contentType: string
   }
   const decoded = decodeOrInvalid(patched);
   const warnings = unknownFieldHandling(decoded.unknown, directive, env, (m) => patchDecodeInvalid(safeStringify(patched), m));
-  return updatePod(env, ns, name, old, decoded.value, { dryRun, patchType }, warnings);
+  return updatePod(env, ns, name, old, decoded.value, { dryRun, patchType, manager: fieldManager || 'unknown', applied }, warnings);
 }

@@ -187,6 +187,21 @@ export const conflict = (resource: string, name: string): ApiError =>
     { name, kind: resource },
   );
 
+/** A server-side apply conflict (apimachinery errors.NewApplyConflict via managedfields NewConflictError). */
+export function applyConflict(conflicts: { path: string; manager: string }[]): ApiError {
+  const who = (m: string) => `${JSON.stringify(m)} using v1`;
+  const first = conflicts[0];
+  const message =
+    conflicts.length === 1 && first
+      ? `Apply failed with 1 conflict: conflict with ${who(first.manager)}: ${first.path}`
+      : `Apply failed with ${conflicts.length} conflicts: ${[...new Set(conflicts.map((c) => c.manager))]
+          .sort()
+          .map((m) => [`conflicts with ${who(m)}:`, ...conflicts.filter((c) => c.manager === m).map((c) => `- ${c.path}`)].join('\n'))
+          .join('\n')}`;
+  const causes = conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with ${who(c.manager)}`, field: c.path }));
+  return failure(409, message, 'Conflict', { causes });
+}
+
 export const alreadyExists = (resource: string, name: string): ApiError =>
   failure(409, `${resource} ${JSON.stringify(name)} already exists`, 'AlreadyExists', { name, kind: resource });
 

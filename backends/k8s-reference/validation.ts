@@ -5,6 +5,7 @@
  * pkg/api/validation/objectmeta.go (ValidateObjectMeta[Update], labels, annotations, owner references,
  * finalizers). Objects are the decoded JSON documents of typed.ts.
  */
+import type { K8sFault } from './faults.ts';
 import { type FieldError, fe } from './status.ts';
 
 type Obj = Record<string, unknown>;
@@ -101,6 +102,18 @@ export function validateAnnotations(annotations: Record<string, string>, path: s
 
 // ------------------------------------------------------------------ ObjectMeta
 
+/** Finalizer names without a domain that core validation still accepts (pkg/apis/core/helper IsStandardFinalizerName). */
+const STANDARD_FINALIZERS = ['kubernetes', 'orphan', 'foregroundDeletion'];
+
+/** Core's extra finalizer-name rule (pkg/apis/core/validation validateKubeFinalizerName), on create and update. */
+export function validateKubeFinalizerNames(meta: Obj): FieldError[] {
+  return (asList(meta.finalizers) as unknown as string[]).flatMap((f, i) =>
+    String(f).includes('/') || STANDARD_FINALIZERS.includes(String(f))
+      ? []
+      : [fe.invalid(`metadata.finalizers[${i}]`, f, 'name is neither a standard finalizer name nor is it fully qualified')],
+  );
+}
+
 export function validateObjectMeta(meta: Obj, namespaced: boolean, nameRule: 'subdomain' | 'label'): FieldError[] {
   const errs: FieldError[] = [];
   const nameCheck = nameRule === 'subdomain' ? dns1123Subdomain : dns1123Label;
@@ -171,7 +184,7 @@ export function canonical(v: unknown): string {
   return JSON.stringify(v);
 }
 
-export function validateObjectMetaUpdate(newMeta: Obj, oldMeta: Obj): FieldError[] {
+export function validateObjectMetaUpdate(newMeta: Obj, oldMeta: Obj, faults: ReadonlySet<K8sFault> = new Set()): FieldError[] {
   const errs: FieldError[] = [];
   const immutable = (k: string) => {
     if (!same(newMeta[k] ?? null, oldMeta[k] ?? null)) errs.push(fe.invalid(`metadata.${k}`, newMeta[k] ?? null, 'field is immutable'));
@@ -180,7 +193,7 @@ export function validateObjectMetaUpdate(newMeta: Obj, oldMeta: Obj): FieldError
   if (!oldMeta.deletionTimestamp && newMeta.deletionTimestamp) {
     // no new finalizers rule applies only while deleting; nothing here
   }
-  if (oldMeta.deletionTimestamp) {
+  if (oldMeta.deletionTimestamp && !faults.has('finalizers-while-deleting')) {
     const oldF = asList(oldMeta.finalizers) as unknown as string[];
     const added = (asList(newMeta.finalizers) as unknown as string[]).filter((f) => !oldF.includes(f));
     if (added.length > 0) {
@@ -323,15 +336,22 @@ export function validatePodSpecificAnnotations(annotations: Record<string, strin
   return errs;
 }
 
-export function validatePodSpecificAnnotationUpdates(newA: Record<string, string>, oldA: Record<string, string>): FieldError[] {
+export function validatePodSpecificAnnotationUpdates(
+  newA: Record<string, string>,
+  oldA: Record<string, string>,
+  faults: ReadonlySet<K8sFault> = new Set(),
+): FieldError[] {
   const errs: FieldError[] = [];
-  const p = `metadata.annotations[${MIRROR}]`;
-  if (MIRROR in newA && !(MIRROR in oldA)) errs.push(fe.forbidden(p, 'may not add mirror pod annotation'));
-  else if (!(MIRROR in newA) && MIRROR in oldA) errs.push(fe.forbidden(p, 'may not remove mirror pod annotation'));
-  else if (MIRROR in newA && newA[MIRROR] !== oldA[MIRROR]) errs.push(fe.forbidden(p, 'may not change mirror pod annotation'));
-  const keys = new Set([...Object.keys(newA), ...Object.keys(oldA)].filter((k) => k.startsWith(APPARMOR_PREFIX)));
-  for (const k of keys) {
-    if (newA[k] !== oldA[k]) errs.push(fe.forbidden(`metadata.annotations[${k}]`, 'may not add or update AppArmor annotations'));
+  const p = (k: string) => `metadata.annotations[${k}]`;
+  for (const [k, v] of Object.entries(oldA)) {
+    if (k in newA && newA[k] === v) continue;
+    if (k.startsWith(APPARMOR_PREFIX)) errs.push(fe.forbidden(p(k), 'may not remove or update AppArmor annotations'));
+    if (k === MIRROR) errs.push(fe.forbidden(p(k), 'may not remove or update mirror pod annotation'));
+  }
+  for (const k of Object.keys(newA)) {
+    if (k in oldA) continue;
+    if (k.startsWith(APPARMOR_PREFIX) && !faults.has('apparmor-annotation-allowed')) errs.push(fe.forbidden(p(k), 'may not add AppArmor annotations'));
+    if (k === MIRROR) errs.push(fe.forbidden(p(k), 'may not add mirror pod annotation'));
   }
   return errs;
 }
@@ -355,13 +375,19 @@ function validateContainerUpdates(newC: Obj[], oldC: Obj[], path: string): { err
 }
 
 function tolerationEqual(a: Obj, b: Obj): boolean {
-  const keys = ['key', 'operator', 'value', 'effect', 'tolerationSeconds'];
+  const keys = ['key', 'operator', 'value', 'effect'];
   return keys.every((k) => (a[k] ?? '') === (b[k] ?? ''));
 }
 
-function validateOnlyAddedTolerations(newT: Obj[], oldT: Obj[]): FieldError[] {
-  for (const old of oldT) {
-    const found = newT.some((n) => tolerationEqual({ ...old, tolerationSeconds: n.tolerationSeconds }, n));
+/** Each old toleration must still be in the new list, anywhere, ignoring tolerationSeconds (set, changed or unset). */
+function validateOnlyAddedTolerations(newT: Obj[], oldT: Obj[], faults: ReadonlySet<K8sFault>): FieldError[] {
+  const byIndex = faults.has('tolerations-by-index');
+  const secondsFixed = faults.has('toleration-seconds-presence-fixed');
+  for (const [i, old] of oldT.entries()) {
+    const candidates = byIndex ? newT.slice(i, i + 1) : newT;
+    const found = candidates.some(
+      (n) => tolerationEqual(old, n) && (!secondsFixed || (old.tolerationSeconds === undefined) === (n.tolerationSeconds === undefined)),
+    );
     if (!found) return [fe.forbidden('spec.tolerations', 'existing toleration can not be modified except its tolerationSeconds')];
   }
   return validateTolerations(newT, 'spec.tolerations');
@@ -383,17 +409,18 @@ function specDiff(oldSpec: Obj, newSpec: Obj): string {
   return `  core.PodSpec{\n${lines.join('\n')}\n  }\n`;
 }
 
-export function validatePodUpdate(newPod: Obj, oldPod: Obj): FieldError[] {
+export function validatePodUpdate(newPod: Obj, oldPod: Obj, faults: ReadonlySet<K8sFault> = new Set()): FieldError[] {
   const newMeta = asObj(newPod.metadata);
   const oldMeta = asObj(oldPod.metadata);
   const newSpec = asObj(newPod.spec);
   const oldSpec = asObj(oldPod.spec);
   const errs: FieldError[] = [];
-  errs.push(...validateObjectMetaUpdate(newMeta, oldMeta));
+  errs.push(...validateObjectMetaUpdate(newMeta, oldMeta, faults));
   errs.push(...validateObjectMeta(newMeta, true, 'subdomain'));
+  if (!faults.has('unqualified-finalizer-allowed')) errs.push(...validateKubeFinalizerNames(newMeta));
   errs.push(...validatePodSpecificAnnotations(asMap(newMeta.annotations), asMap(oldMeta.annotations)));
   errs.push(...validatePodSpec(newSpec));
-  errs.push(...validatePodSpecificAnnotationUpdates(asMap(newMeta.annotations), asMap(oldMeta.annotations)));
+  errs.push(...validatePodSpecificAnnotationUpdates(asMap(newMeta.annotations), asMap(oldMeta.annotations), faults));
 
   const c1 = validateContainerUpdates(asList(newSpec.containers), asList(oldSpec.containers), 'spec.containers');
   errs.push(...c1.errs);
@@ -433,29 +460,37 @@ export function validatePodUpdate(newPod: Obj, oldPod: Obj): FieldError[] {
   if (oldAds === undefined) delete munged.activeDeadlineSeconds;
   else munged.activeDeadlineSeconds = oldAds;
 
-  errs.push(...validateOnlyAddedTolerations(asList(newSpec.tolerations), asList(oldSpec.tolerations)));
+  errs.push(...validateOnlyAddedTolerations(asList(newSpec.tolerations), asList(oldSpec.tolerations), faults));
   if (oldSpec.tolerations === undefined) delete munged.tolerations;
   else munged.tolerations = oldSpec.tolerations;
 
   // scheduling gates: deletions only
   const newGates = asList(newSpec.schedulingGates);
-  if (newGates.length > 0) {
-    const oldNames = new Set(asList(oldSpec.schedulingGates).map((g) => g.name));
+  const oldGates = asList(oldSpec.schedulingGates);
+  const newGate = (g: Obj, i: number) =>
+    fe.forbidden(`spec.schedulingGates[${i}].name`, `only deletion is allowed, but found new scheduling gate '${String(g.name)}'`);
+  if (faults.has('scheduling-gate-count-only')) {
     newGates.forEach((g, i) => {
-      if (!oldNames.has(g.name)) {
-        errs.push(fe.forbidden(`spec.schedulingGates[${i}].name`, `only deletion is allowed, but found new scheduling gate '${String(g.name)}'`));
-      }
+      if (i >= oldGates.length) errs.push(newGate(g, i));
+    });
+  } else if (faults.has('scheduling-gates-all-or-nothing') && newGates.length > 0 && canonical(newGates) !== canonical(oldGates)) {
+    errs.push(...newGates.map(newGate));
+  } else if (newGates.length > 0) {
+    const oldNames = new Set(oldGates.map((g) => g.name));
+    newGates.forEach((g, i) => {
+      if (!oldNames.has(g.name)) errs.push(newGate(g, i));
     });
   }
   if (oldSpec.schedulingGates === undefined) delete munged.schedulingGates;
   else munged.schedulingGates = oldSpec.schedulingGates;
 
-  // nodeSelector: additions only, and only while the old pod is still gated
-  if (asList(oldSpec.schedulingGates).length > 0) {
+  // nodeSelector: additions only, and only while the stored (old) pod is still gated
+  const gated = asList((faults.has('node-selector-gate-on-new-pod') ? newSpec : oldSpec).schedulingGates).length > 0;
+  if (gated) {
     const oldSel = asMap(oldSpec.nodeSelector);
     const newSel = asMap(newSpec.nodeSelector);
     const ok = Object.entries(oldSel).every(([k, v]) => newSel[k] === v);
-    if (!ok) {
+    if (!ok && !faults.has('gated-node-selector-mutable')) {
       errs.push(fe.invalid('spec.nodeSelector', newSel, 'only additions to spec.nodeSelector are allowed (no mutations or deletions)'));
     }
     if (oldSpec.nodeSelector === undefined) delete munged.nodeSelector;
@@ -466,6 +501,11 @@ export function validatePodUpdate(newPod: Obj, oldPod: Obj): FieldError[] {
   const oldTgps = oldSpec.terminationGracePeriodSeconds;
   if (typeof oldTgps === 'number' && oldTgps < 0 && munged.terminationGracePeriodSeconds === 1) {
     munged.terminationGracePeriodSeconds = oldTgps;
+  }
+
+  if (faults.has('pod-resources-mutable')) {
+    if (oldSpec.resources === undefined) delete munged.resources;
+    else munged.resources = oldSpec.resources;
   }
 
   if (!specEqual(munged, oldSpec)) {
@@ -479,6 +519,7 @@ export function validatePodCreate(pod: Obj): FieldError[] {
   const spec = asObj(pod.spec);
   const errs: FieldError[] = [];
   errs.push(...validateObjectMeta(meta, true, 'subdomain'));
+  errs.push(...validateKubeFinalizerNames(meta));
   errs.push(...validatePodSpecificAnnotations(asMap(meta.annotations)));
   errs.push(...validatePodSpec(spec));
   asList(spec.containers).forEach((c, i) => {

@@ -168,6 +168,19 @@ export function podsPatchAdapter(t: PodsPatchTarget): TargetAdapter<PodCase> {
           staleRv = rv;
           rv = rvOf(ex);
         }
+        if (c.setup?.delete) {
+          // Not deletePod: that one clears finalizers, and the case wants the pod left being deleted.
+          const ex = await t.client.send('DELETE', t.client.podPath(t.namespace, name), { query: { gracePeriodSeconds: '0' } });
+          setupExchanges.push(ex);
+          const deleting = ((ex.response.json as Obj)?.metadata as Obj | undefined)?.deletionTimestamp;
+          if ((ex.response.status !== 200 && ex.response.status !== 202) || !deleting)
+            throw new SetupError(
+              `setup DELETE of ${name} answered ${ex.response.status} without leaving the pod being deleted (give it a finalizer)`,
+              setupExchanges,
+            );
+          staleRv = rv;
+          rv = rvOf(ex);
+        }
       } catch (err) {
         // The pod exists: delete it now rather than leave it to the end-of-run sweep.
         await t.client.deletePod(t.namespace, name).catch(() => undefined);

@@ -30,4 +30,6 @@ export interface K8sSetup {
   pod?: Record<string, unknown>;
   /** Merge patches applied, in order, after creation and before the GET that records "before". */
   mergePatches?: unknown[];
+  /** DELETE the pod after the merge patches; with a finalizer in `pod` it stays, being deleted (deletionTimestamp set). */
+  delete?: boolean;
 }
