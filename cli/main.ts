@@ -10,14 +10,14 @@ function usageError(problem: string): Error {
   return Object.assign(new Error(problem), { code: 'ERR_PARSE_ARGS_USAGE' });
 }
 
-const USAGE = `usage: update-conformance [run] [selection] [--shard I/N] [--report-dir DIR] [--concurrency N] [--baseline FILE [--update-baseline]]
+const USAGE = `usage: update-conformance [run] [selection] [--shard I/N] [--report-dir DIR] [--report subunit] [--concurrency N] [--baseline FILE [--update-baseline]]
        update-conformance list [selection] [--json]
        update-conformance doctor [selection] [--shard I/N]
        update-conformance merge DIR DIR … [--report-dir OUT] [--baseline FILE]
        update-conformance bundle [--report-dir DIR] [--baseline FILE] [--out DIR|FILE.tar.gz]
        update-conformance verify BUNDLE
        update-conformance cleanup [--dry-run]
-selection: --suite k8s,nova  --case ID|GLOB[,…]  --tag TAG|!TAG[,…]  (or CONFORMANCE_SUITES/CASES/TAGS)
+selection: --suite k8s,nova  --case ID|GLOB[,…]  --tag TAG|!TAG[,…]  --rerun-failed RESULTS.json  (or CONFORMANCE_SUITES/CASES/TAGS/RERUN_FAILED)
 --shard I/N (CONFORMANCE_SHARD): run only the variants whose id hashes to shard I of N; \`merge\` joins the shards' reports`;
 
 export interface Io {
@@ -39,6 +39,8 @@ const FLAG_VARIABLES = {
   tag: 'CONFORMANCE_TAGS',
   baseline: 'CONFORMANCE_BASELINE',
   shard: 'CONFORMANCE_SHARD',
+  'rerun-failed': 'CONFORMANCE_RERUN_FAILED',
+  report: 'CONFORMANCE_REPORTS',
 } as const;
 
 function withFlags(env: Env, values: Record<string, string | boolean | undefined>): Env {
@@ -66,6 +68,8 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       'update-baseline': { type: 'boolean' },
       json: { type: 'boolean' },
       shard: { type: 'string' },
+      'rerun-failed': { type: 'string' },
+      report: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },

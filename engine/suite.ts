@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, inject, test } from 'vitest';
-import { isSelected } from './cases/select.ts';
-import { inShard } from './cases/shard.ts';
 import type { Config } from './config/index.ts';
 import { registerSecret } from './config/secrets.ts';
 import { type CaseResult, explain } from './results.ts';
 import { runCase } from './run-case.ts';
-import { type OpenedSuite, openSuite, variantsOf } from './targets/index.ts';
+import { type OpenedSuite, openSuite, selectedVariants } from './targets/index.ts';
 import type { AnyTarget, TargetInfo } from './targets/target.ts';
 
 /** What the CLI hands every vitest worker: the configuration it parsed, what it discovered, the secrets to redact. */
@@ -37,8 +35,7 @@ export function defineConformanceSuite(target: AnyTarget): void {
   const { config, facts, secrets } = inject('conformance');
   // Workers redact evidence too: they must know every secret the CLI loaded.
   for (const s of secrets) registerSecret(s);
-  const { selection, shard, fullEvidence } = config.run;
-  const variants = variantsOf(target, facts[target.name]).filter((v) => isSelected(selection, v.id, v.case) && inShard(v.id, shard));
+  const variants = selectedVariants(target, config.run, facts[target.name]);
   let opened: OpenedSuite | undefined;
 
   describe.concurrent(target.suite, () => {
@@ -51,7 +48,7 @@ export function defineConformanceSuite(target: AnyTarget): void {
     // [id, variant] pairs: '%s' prints the id whole (an object's '$id' would be quoted and cut).
     test.for(variants.map((v) => [v.id, v] as const))('%s', async ([, v], { task, skip }) => {
       if (!opened) throw new Error('target not opened');
-      const result = await runCase(v, opened.adapter, opened.schemas, { fullEvidence });
+      const result = await runCase(v, opened.adapter, opened.schemas, { fullEvidence: config.run.fullEvidence });
       task.meta.result = result;
       task.meta.target = opened.info;
       if (result.verdict === 'skip') skip(result.reason);

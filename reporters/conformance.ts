@@ -15,6 +15,8 @@ export interface ConformanceReporterOptions {
   write?: (line: string) => void;
   /** The shard this run is; recorded in the report for `merge`. */
   shard?: Shard;
+  /** Called with every variant's result as it finishes (live progress, e.g. reporters/sonobuoy.ts). */
+  onResult?(result: CaseResult): void;
 }
 
 /** A case whose test failed before it could record a result (suite setup failed, worker crashed). */
@@ -57,6 +59,7 @@ export default class ConformanceReporter implements Reporter {
   onTestCaseResult(test: TestCase): void {
     const r = test.meta().result ?? resultFromTest(test);
     this.seen++;
+    this.options.onResult?.(r);
     const ms = r.durationMs ? ` (${r.durationMs} ms)` : '';
     if (r.verdict === 'pass') {
       this.write(`  ${SYMBOL.pass} ${r.id}${ms}`);
@@ -105,6 +108,8 @@ export default class ConformanceReporter implements Reporter {
     this.write(
       `${c.pass} passed, ${c.fail} failed, ${c.error} errors, ${c.skip} skipped (${c.total} cases${part})${report.interrupted ? ' — interrupted' : ''}`,
     );
+    const policy = results.filter((r) => r.policy).length;
+    if (policy) this.write(`${policy} of the failures were rejected by the target's own policy, not by the API's rules (see each failure)`);
     this.options.onReport(report);
   }
 

@@ -32,6 +32,8 @@ export interface TargetTraits {
   schemaFor(response: Exchange, variant: CaseVariant): string | undefined;
   /** The error message of an error body, wherever the target puts it. */
   errorMessage(body: unknown): string | undefined;
+  /** Who rejected the update when it was the target's own policy (an admission policy), not the API's rules. */
+  policyRejection?(update: Exchange): string | undefined;
 }
 
 /** Everything a check may look at. */

@@ -4,8 +4,10 @@
  */
 import { loadCaseFile } from '../cases/load.ts';
 import { scopeVariants } from '../cases/scope.ts';
+import { isSelected } from '../cases/select.ts';
+import { inShard } from '../cases/shard.ts';
 import type { CaseVariant, ConformanceCase } from '../cases/types.ts';
-import type { Config } from '../config/index.ts';
+import type { Config, RunConfig } from '../config/index.ts';
 import { SetupError } from '../errors.ts';
 import { k8sTarget } from './k8s/index.ts';
 import { novaTarget } from './nova/index.ts';
@@ -28,7 +30,17 @@ export function targetNamed(name: string): AnyTarget {
 
 /** The cases of a target, loaded and validated from its case file. */
 export function casesOf(target: AnyTarget): ConformanceCase[] {
-  return loadCaseFile(target.caseFile, target.caseSchema).cases;
+  const cases = loadCaseFile(target.caseFile, target.caseSchema).cases;
+  if (!target.supersedes) return cases;
+  return cases.map((c) => {
+    const s = target.supersedes?.(c);
+    return s ? { ...c, supersedes: s } : c;
+  });
+}
+
+/** The variants a run with these settings runs on a target: selected (CONFORMANCE_CASES/TAGS/RERUN_FAILED) and in its shard. */
+export function selectedVariants(target: AnyTarget, run: RunConfig, facts: unknown): CaseVariant[] {
+  return variantsOf(target, facts).filter((v) => isSelected(run.selection, v.id, v.case) && inShard(v.id, run.shard));
 }
 
 /** A target opened for a run, with the variants its facts give: what the suites, self-tests and benchmarks drive. */

@@ -8,6 +8,7 @@ import type { CaseVariant, ConformanceCase } from '../cases/types.ts';
 import type { Env } from '../config/env.ts';
 import type { RunConfig } from '../config/run.ts';
 import type { GenerationSpec } from '../generate/family.ts';
+import type { SupersededTests } from '../results.ts';
 import type { TargetAdapter } from '../run-case.ts';
 import type { SchemaRegistry } from '../schemas.ts';
 
@@ -69,6 +70,8 @@ export interface TargetModule<Cfg = unknown, Facts = unknown, C extends Conforma
   readonly generation?: GenerationSpec;
   /** The variables (and prefixes, ending in `_`) this target reads; anything else in its namespace is a typo. */
   readonly variables: readonly string[];
+  /** The upstream programme capability a case tests and the upstream tests it supersedes (interop/Tempest). */
+  supersedes?(c: C): SupersededTests | undefined;
 
   /** The configuration from the environment; undefined when nothing configures this target. Throws ConfigError. */
   loadConfig(env: Env): Cfg | undefined;

@@ -32,6 +32,10 @@ export const k8sTarget = {
     'K8S_INSECURE_SKIP_TLS_VERIFY',
     'K8S_NAMESPACE',
     'K8S_CONTEXT',
+    // In a pod (engine/targets/k8s/config.ts fromServiceAccount).
+    'KUBERNETES_SERVICE_HOST',
+    'KUBERNETES_SERVICE_PORT',
+    'K8S_SERVICEACCOUNT_DIR',
   ],
 
   loadConfig: loadK8sConfig,

@@ -13,6 +13,7 @@ import type { SubjectHandle, TargetAdapter } from '../../run-case.ts';
 import type { SchemaRegistry } from '../../schemas.ts';
 import { describeRange, inRange } from '../../versions.ts';
 import type { K8sClient } from './client.ts';
+import { k8sPolicyRejection } from './policy.ts';
 import { type K8sPatchRequest, type K8sSetup, PATCH_CONTENT_TYPES, type PatchType } from './types.ts';
 
 export type PodCase = ConformanceCase<K8sPatchRequest, K8sSetup>;
@@ -95,6 +96,7 @@ export function podsPatchAdapter(t: PodsPatchTarget): TargetAdapter<PodCase> {
     versionPointer: '/metadata/resourceVersion',
     schemaFor: (ex) => (ex.response.status >= 200 && ex.response.status < 300 ? POD_SCHEMA : STATUS_SCHEMA),
     errorMessage: (body) => (typeof (body as Obj)?.message === 'string' ? ((body as Obj).message as string) : undefined),
+    policyRejection: k8sPolicyRejection,
   };
 
   return {

@@ -8,6 +8,7 @@ import { compareVersions, describeRange } from '../../versions.ts';
 import type { TargetModule } from '../target.ts';
 import { loadNovaConfig, type NovaTargetConfig } from './config.ts';
 import { novaGeneration } from './generate.ts';
+import { novaSupersedes } from './interop.ts';
 import { discoverNova, doctorNova, type NovaFacts, preflightNova } from './preflight.ts';
 import { addNovaSchemas, type ServerCase, serverSkipReason, serversUpdateAdapter, serverVariants } from './servers-update.ts';
 import { openNovaSession } from './session.ts';
@@ -25,6 +26,7 @@ export const novaTarget = {
   generation: novaGeneration,
   sweepWords: { dryRun: 'would undo:', done: 'undone:', failed: 'could not undo' },
   variables: ['OS_', 'NOVA_SERVER_IDS', 'NOVA_ALT_SERVER_IDS', 'NOVA_IMAGE_REF', 'NOVA_FLAVOR_REF', 'NOVA_NETWORKS'],
+  supersedes: novaSupersedes,
 
   loadConfig: loadNovaConfig,
   origin: (cfg) => cfg.origin,
