@@ -1,5 +1,5 @@
 import type { CaseResult } from '../engine/results.ts';
-import { explain } from '../engine/results.ts';
+import { describeSupersedes, explain } from '../engine/results.ts';
 import { type Counts, countVerdicts, coverageMatrix, microversionMatrix, type RunReport, sortResults } from './model.ts';
 import { judge } from './verdict.ts';
 
@@ -77,6 +77,7 @@ ${r.baselined ? `<p><em>Known deviation (baseline): ${esc(r.baselined)}</em></p>
 ${r.expectation ? `<p><em>Expectation of this upstream release: ${esc(r.expectation)}</em></p>` : ''}
 ${r.docConflict ? `<div class="conflict"><strong>Document vs upstream:</strong> the document says ${esc(r.docConflict.docSays)}; upstream: ${esc(r.docConflict.upstream)} (expectation follows ${esc(r.docConflict.followed)})</div>` : ''}
 <p>Source: ${r.source.map((s) => `<code>${esc(s)}</code>`).join('; ')}</p>
+${r.supersedes ? `<p>Upstream programme: ${esc(describeSupersedes(r.supersedes))}</p>` : ''}
 ${rows ? `<table><tr><th>check</th><th>failure</th><th>pointer</th><th>expected</th><th>received</th></tr>${rows}</table>` : ''}
 ${r.leaks?.length ? `<p class="fail">Leaked: ${esc(r.leaks.join('; '))}</p>` : ''}
 ${diff ? `<h4>Before → after</h4>${diff}` : ''}

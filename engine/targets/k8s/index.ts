@@ -53,7 +53,7 @@ export const k8sTarget = {
   variants: (cases) => podVariants(cases),
   listVariants: (c) => Object.keys(c.request.patch ?? {}),
   upstreamVersion: (facts) => facts.serverVersion,
-  skipReason: (v, facts) => podSkipReason(v, facts.serverVersion),
+  skipReason: (v, facts) => podSkipReason(v, facts),
   describeVariants(variants: CaseVariant<PodCase>[]) {
     const types = [...new Set(variants.map((v) => v.variant).filter(Boolean))];
     return ` (patch types ${types.join(', ')})`;

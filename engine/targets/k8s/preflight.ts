@@ -18,6 +18,8 @@ export interface K8sFacts {
   /** "major.minor", e.g. "1.34". */
   serverVersion: string;
   gitVersion: string;
+  /** The credentials may use pods only in K8S_NAMESPACE (a namespaced Role, e.g. in-cluster); undefined = not known. */
+  namespacedOnly?: boolean;
 }
 
 export async function preflightK8s(k8s: K8sTargetConfig, run: RunConfig): Promise<string> {
@@ -61,7 +63,13 @@ export async function discoverK8s(k8s: K8sTargetConfig, run: RunConfig): Promise
   const client = new K8sClient(k8s, run.timeoutMs);
   try {
     const v = await client.version();
-    return { serverVersion: `${v.major}.${v.minor}`, gitVersion: v.gitVersion };
+    const facts: K8sFacts = { serverVersion: `${v.major}.${v.minor}`, gitVersion: v.gitVersion };
+    if (k8s.namespace) {
+      // Any namespace but ours: a namespaced Role grants nothing there.
+      const elsewhere = await missingPermissions(client, `${runPrefix(run.runId)}elsewhere`).catch(() => undefined);
+      if (elsewhere) facts.namespacedOnly = elsewhere.includes(`patch pods in ${runPrefix(run.runId)}elsewhere`);
+    }
+    return facts;
   } finally {
     await client.close();
   }
