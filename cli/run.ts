@@ -94,6 +94,8 @@ async function runSuites(config: Config, suites: AnyTarget[], facts: Record<stri
   const { createVitest } = await import('vitest/node');
   const vitest = await createVitest('test', {
     config: resolve(import.meta.dirname, '..', 'vitest.suites.config.ts'),
+    // The suites are found from the tool's own directory, whatever the working directory (the GitHub Action runs in the workspace).
+    root: resolve(import.meta.dirname, '..'),
     watch: false,
     maxConcurrency: config.run.concurrency,
     provide: { conformance: provided },
