@@ -299,9 +299,15 @@ async function main(): Promise<void> {
   }
   await api('DELETE', `/api/v1/namespaces/${NS}/pods/uc-policy-probe?gracePeriodSeconds=0`);
   check(Boolean(denied), 'the ValidatingAdmissionPolicy is in force', denied);
-  const policyDir = join(ROOT, 'reports', 'k8s-incluster-policy');
-  rmSync(policyDir, { recursive: true, force: true });
-  const pr = await cli(['run', '--case', 'k8s.pods.patch.labels-add,k8s.pods.patch.label-bad-key@merge-patch', '--report-dir', policyDir], inCluster);
+  // Also as a plugin: the failed items of sonobuoy_results.yaml carry the attribution.
+  const policyResults = join(ROOT, 'reports', 'k8s-incluster-policy');
+  rmSync(policyResults, { recursive: true, force: true });
+  mkdirSync(policyResults, { recursive: true });
+  const policyDir = join(policyResults, 'update-conformance');
+  const pr = await cli(['run', '--case', 'k8s.pods.patch.labels-add,k8s.pods.patch.label-bad-key@merge-patch'], {
+    ...inCluster,
+    SONOBUOY_RESULTS_DIR: policyResults,
+  });
   console.log(
     pr.out
       .split('\n')
@@ -329,6 +335,12 @@ async function main(): Promise<void> {
   check(
     readFileSync(join(policyDir, 'summary.md'), 'utf8').includes("rejected by the cluster's own policy: ValidatingAdmissionPolicy"),
     'summary.md says which policy rejected each',
+  );
+  const policyItems = checkSonobuoyResults(join(policyDir, 'sonobuoy_results.yaml')).leaves.filter((l) => l.status === 'failed');
+  check(
+    policyItems.length === fails.length &&
+      policyItems.every((l) => String(l.details?.policy).includes(policyName) && String(l.details?.failure).includes("rejected by the cluster's own policy")),
+    'the failed Sonobuoy items say the policy rejected them',
   );
   for (const kind of ['validatingadmissionpolicybindings', 'validatingadmissionpolicies'])
     await api('DELETE', `/apis/admissionregistration.k8s.io/v1/${kind}/${kind.endsWith('bindings') ? `${policyName}-binding` : policyName}`);

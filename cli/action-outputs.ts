@@ -6,14 +6,14 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { VerdictFile } from '../reporters/verdict-file.ts';
-import { REPORT_FILES } from '../reporters/write.ts';
+import { REPORT_FILES, VERDICT_FILE } from '../reporters/write.ts';
 
 const dir = process.env.UC_REPORT_DIR || 'reports';
 const exitCode = process.env.UC_EXIT_CODE ?? '';
 const outputFile = process.env.GITHUB_OUTPUT;
 const summaryFile = process.env.GITHUB_STEP_SUMMARY;
 
-const verdictPath = join(dir, REPORT_FILES.verdict);
+const verdictPath = join(dir, VERDICT_FILE);
 // The run step removed any earlier verdict.json: one here is this run's.
 const v = existsSync(verdictPath) ? (JSON.parse(readFileSync(verdictPath, 'utf8')) as VerdictFile) : undefined;
 const outputs: Record<string, string> = {

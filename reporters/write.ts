@@ -8,7 +8,10 @@ import { type RunReport, sortResults } from './model.ts';
 import { renderSubunit } from './subunit.ts';
 import { renderVerdictFile } from './verdict-file.ts';
 
-export const REPORT_FILES = { json: 'results.json', markdown: 'summary.md', html: 'report.html', junit: 'junit.xml', verdict: 'verdict.json' } as const;
+export const REPORT_FILES = { json: 'results.json', markdown: 'summary.md', html: 'report.html', junit: 'junit.xml' } as const;
+
+/** The verdict for CI steps (action.yml); derived from results.json, so `bundle` leaves it out and `verify` re-derives it. */
+export const VERDICT_FILE = 'verdict.json';
 
 /** Formats written on request (`--report subunit`). */
 export const EXTRA_REPORT_FILES: Record<ExtraReport, string> = { subunit: 'results.subunit' };
@@ -28,8 +31,12 @@ export function writeReports(report: RunReport, dir: string, extra: readonly Ext
     [REPORT_FILES.junit, renderJunit(sorted)],
   ];
   if (extra.includes('subunit')) files.push([EXTRA_REPORT_FILES.subunit, renderSubunit(sorted)]);
-  const formats: Record<string, string> = Object.fromEntries([...Object.entries(REPORT_FILES), ...extra.map((f) => [f, EXTRA_REPORT_FILES[f]] as const)]);
-  files.push([REPORT_FILES.verdict, renderVerdictFile(sorted, formats)]);
+  const formats: Record<string, string> = Object.fromEntries([
+    ...Object.entries(REPORT_FILES),
+    ...extra.map((f) => [f, EXTRA_REPORT_FILES[f]] as const),
+    ['verdict', VERDICT_FILE],
+  ]);
+  files.push([VERDICT_FILE, renderVerdictFile(sorted, formats)]);
   return files.map(([name, content]) => {
     const path = join(dir, name);
     writeFileSync(path, content);
