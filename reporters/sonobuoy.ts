@@ -36,7 +36,7 @@ function variantItem(r: CaseResult): SonobuoyItem {
   const details: Record<string, unknown> = { verdict: r.verdict, title: r.title, kind: r.kind, source: r.source.join('; ') };
   if (r.verdict === 'skip') details.skipped = r.reason ?? 'skipped';
   if (r.verdict === 'error') details.error = r.reason ?? 'technical error';
-  if (r.verdict === 'fail' || r.verdict === 'error') details.failure = failureText(r);
+  if (r.verdict === 'fail' || r.verdict === 'error') details.failure = failureText(r, false);
   if (r.policy) details.policy = r.policy;
   if (r.baselined) details.baselined = r.baselined;
   if (r.supersedes) details.supersedes = describeSupersedes(r.supersedes);

@@ -117,16 +117,15 @@ function statusOf(r: CaseResult): Status {
   return 'fail';
 }
 
-/** What a failed variant's `traceback` holds: the failure lines, where the expectation comes from, the update exchange. */
-export function failureText(r: CaseResult): string {
+/** What a failed variant's `traceback` holds: the failure lines, where the expectation comes from, and (`withExchange`) the update exchange. */
+export function failureText(r: CaseResult, withExchange = true): string {
   const lines = [`${r.verdict === 'error' ? 'technical error' : 'conformance failure'}: ${explain(r)}`];
   for (const f of r.failures) lines.push(`  [${f.check}] ${f.title}${f.pointer ? ` at ${f.pointer}` : ''}: expected ${f.expected}, received ${f.received}`);
-  if (r.policy) lines.push(r.policy);
   if (r.baselined) lines.push(`known deviation (baseline): ${r.baselined}`);
   if (r.expectation) lines.push(`expectation of this upstream release: ${r.expectation}`);
   lines.push(`source: ${r.source.join('; ')}`);
   if (r.supersedes) lines.push(describeSupersedes(r.supersedes));
-  const update = r.evidence.find((e) => e.role === 'update');
+  const update = withExchange ? r.evidence.find((e) => e.role === 'update') : undefined;
   if (update) lines.push('', exchangeText(update));
   return lines.join('\n');
 }
