@@ -5,12 +5,11 @@
  * variants and why, by the same skip rules the run uses). One line per check (✓ / ✗), then a verdict; exit 0
  * when every check passed, 2 otherwise. Changes nothing it does not undo.
  */
-import { isSelected } from '../engine/cases/select.ts';
-import { describeShard, inShard } from '../engine/cases/shard.ts';
+import { describeShard } from '../engine/cases/shard.ts';
 import { type Config, type Env, loadConfig } from '../engine/config/index.ts';
 import { describeError } from '../engine/errors.ts';
 import { EXIT } from '../engine/exit-codes.ts';
-import { variantsOf } from '../engine/targets/index.ts';
+import { selectedVariants } from '../engine/targets/index.ts';
 import type { AnyTarget, Checklist as TargetChecklist } from '../engine/targets/target.ts';
 import { chooseSuites, embeddedConfig } from './run.ts';
 
@@ -40,7 +39,6 @@ class Checklist implements TargetChecklist {
 function printPlan(config: Config, suites: AnyTarget[], facts: Map<AnyTarget, unknown>, list: Checklist): void {
   const shard = config.run.shard;
   list.note(`plan (run id ${config.run.runId}, ${describeShard(shard)}, concurrency ${config.run.concurrency}, reports in ${config.run.reportDir}):`);
-  const sel = config.run.selection;
   const skipped: string[] = [];
   for (const t of suites) {
     const f = facts.get(t);
@@ -48,7 +46,7 @@ function printPlan(config: Config, suites: AnyTarget[], facts: Map<AnyTarget, un
       list.note(`  ${t.suite}: variants unknown (the target could not be read)`);
       continue;
     }
-    const variants = variantsOf(t, f).filter((v) => isSelected(sel, v.id, v.case) && inShard(v.id, shard));
+    const variants = selectedVariants(t, config.run, f);
     const cases = new Set(variants.map((v) => v.case.id));
     const skips = variants.map((v) => [v, t.skipReason(v, f) as string | undefined] as const).filter(([, why]) => why);
     list.note(`  ${t.suite}: ${cases.size} case(s), ${variants.length} variant(s)${t.describeVariants(variants)}; ${skips.length} will be skipped`);

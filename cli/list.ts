@@ -1,6 +1,7 @@
 import { isCaseSelected } from '../engine/cases/select.ts';
 import { type Env, loadConfig } from '../engine/config/index.ts';
 import { EXIT } from '../engine/exit-codes.ts';
+import { describeSupersedes } from '../engine/results.ts';
 import { casesOf } from '../engine/targets/index.ts';
 import { chooseSuites } from './run.ts';
 
@@ -22,6 +23,7 @@ export function listCommand(env: Env, json: boolean, out: (line: string) => void
         variants: target.listVariants(c),
         source: c.source,
         docConflict: c.docConflict,
+        supersedes: c.supersedes,
       })),
   );
   if (json) {
@@ -32,6 +34,7 @@ export function listCommand(env: Env, json: boolean, out: (line: string) => void
     out(`${r.id}  [${r.kind}] ${r.tags.join(',')}${r.variants.length ? `  (${r.variants.join(', ')})` : ''}`);
     out(`    ${r.title}`);
     out(`    source: ${r.source.join('; ')}${r.docConflict ? ' · doc conflict' : ''}`);
+    if (r.supersedes) out(`    ${describeSupersedes(r.supersedes)}`);
   }
   out(`${rows.length} case(s) selected`);
   return EXIT.ok;

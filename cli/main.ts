@@ -18,7 +18,7 @@ function firstSentence(message: string): string {
   return message.split('. ')[0] ?? message;
 }
 
-const USAGE = `usage: update-conformance [run] [selection] [--embedded] [--verbose] [--shard I/N] [--report-dir DIR] [--concurrency N] [--baseline FILE [--update-baseline]]
+const USAGE = `usage: update-conformance [run] [selection] [--embedded] [--verbose] [--shard I/N] [--report-dir DIR] [--report subunit] [--concurrency N] [--baseline FILE [--update-baseline]]
        update-conformance list [selection] [--json]
        update-conformance doctor [selection] [--shard I/N]
        update-conformance merge DIR DIR … [--report-dir OUT] [--baseline FILE]
@@ -35,7 +35,7 @@ commands:
   verify   check a bundle's hashes and re-derive its verdict
   cleanup  remove what earlier runs left on the targets (only objects they labelled as their own)
 
-selection: --suite ${TARGET_NAMES.join(',')}  --case ID|GLOB[,…]  --tag TAG|!TAG[,…]  (or CONFORMANCE_SUITES/CASES/TAGS)
+selection: --suite ${TARGET_NAMES.join(',')}  --case ID|GLOB[,…]  --tag TAG|!TAG[,…]  --rerun-failed RESULTS.json  (or CONFORMANCE_SUITES/CASES/TAGS/RERUN_FAILED)
 --verbose: one line per variant as it finishes (default: a progress line, then the failures grouped)
 --embedded (CONFORMANCE_EMBEDDED): a self-check of the embedded reference backends, not a verdict about an API
 --shard I/N (CONFORMANCE_SHARD): run only the variants whose id hashes to shard I of N; \`merge\` joins the shards' reports
@@ -72,6 +72,8 @@ const FLAG_VARIABLES = {
   tag: 'CONFORMANCE_TAGS',
   baseline: 'CONFORMANCE_BASELINE',
   shard: 'CONFORMANCE_SHARD',
+  'rerun-failed': 'CONFORMANCE_RERUN_FAILED',
+  report: 'CONFORMANCE_REPORTS',
 } as const;
 
 function withFlags(env: Env, values: Record<string, string | boolean | undefined>): Env {
@@ -101,6 +103,8 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       embedded: { type: 'boolean' },
       json: { type: 'boolean' },
       shard: { type: 'string' },
+      'rerun-failed': { type: 'string' },
+      report: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'V' },

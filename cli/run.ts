@@ -13,6 +13,7 @@ import { casesOf, selectedVariants, TARGETS } from '../engine/targets/index.ts';
 import type { AnyTarget } from '../engine/targets/target.ts';
 import ConformanceReporter, { meaningfulRunErrors } from '../reporters/conformance.ts';
 import type { RunReport } from '../reporters/model.ts';
+import { SonobuoyProgress, writeSonobuoyDone, writeSonobuoyResults } from '../reporters/sonobuoy.ts';
 import { judge } from '../reporters/verdict.ts';
 import { writeReports } from '../reporters/write.ts';
 import { startEmbedded } from './embedded.ts';
@@ -130,16 +131,21 @@ async function runSuites(config: Config, suites: AnyTarget[], facts: Record<stri
   mkdirSync(reportDir, { recursive: true });
   let report: RunReport | undefined;
   log(`Run ${config.run.runId}: suites ${suites.map((t) => t.name).join(', ')}; reports in ${reportDir}`);
+  const sonobuoy = config.run.sonobuoy;
+  const total = suites.reduce((n, t) => n + selectedVariants(t, config.run, facts[t.name]).length, 0);
+  const progress = sonobuoy?.progressPort ? new SonobuoyProgress(sonobuoy.progressPort, total, log) : undefined;
+  progress?.post(`starting: ${total} variant(s)`);
   const reporter = new ConformanceReporter({
     runId: config.run.runId,
     version: packageVersion(),
     shard: config.run.shard,
     onReport: (r) => (report = r),
+    onResult: progress ? (r) => progress.onResult(r) : undefined,
     write: log,
     kind: config.run.embedded ? 'embedded' : 'configured',
     verbose: opts.verbose,
     live: opts.live,
-    total: suites.reduce((n, t) => n + selectedVariants(t, facts[t.name], config.run).length, 0),
+    total,
   });
   const provided: ProvidedRun = { config, facts, secrets: [...knownSecrets()] };
   // createVitest + start (not startVitest, which only returns once the run is over): the signal handlers must
@@ -207,18 +213,26 @@ async function runSuites(config: Config, suites: AnyTarget[], facts: Record<stri
     }
     judgeByBaseline(config, final, log);
     reporter.finish(final);
-    let written = writeReports(final, reportDir);
+    const write = (r: RunReport) => [
+      ...writeReports(r, reportDir, config.run.extraReports),
+      ...(sonobuoy?.resultsDir ? [writeSonobuoyResults(r, reportDir)] : []),
+    ];
+    let written = write(final);
     const leakedSecrets = scanForSecrets(reportDir);
     if (leakedSecrets.length) {
       // Say so in the reports too, and write them again with every known secret value replaced.
       log(`ERROR: a secret value the run loaded appears in ${leakedSecrets.join(', ')}`);
       final.runErrors.push(`secret values found in: ${leakedSecrets.join(', ')} (the reports were rewritten with the values redacted)`);
-      written = writeReports(JSON.parse(redactText(JSON.stringify(final))) as RunReport, reportDir);
+      written = write(JSON.parse(redactText(JSON.stringify(final))) as RunReport);
     }
     log(`Reports: ${written.join(', ')}`);
-    const { headline, exitCode } = judge(final);
-    log(`verdict: ${headline} (exit ${exitCode})`);
-    return exitCode;
+    const judgement = judge(final);
+    log(`verdict: ${judgement.headline} (exit ${judgement.exitCode})`);
+    progress?.post(judgement.headline);
+    await progress?.flush();
+    // Last: the Sonobuoy worker collects the directory as soon as `done` appears.
+    if (sonobuoy?.resultsDir) log(`sonobuoy: ${writeSonobuoyDone(sonobuoy.resultsDir, reportDir)} names ${reportDir}`);
+    return judgement.exitCode;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -39,6 +39,23 @@ export interface CaseResult {
   baselined?: string;
   /** Resources this case created that could not be deleted. */
   leaks?: string[];
+  /** A failure the target's own policy caused (an admission policy or webhook), said and counted apart. */
+  policy?: string;
+  /** The conformance-programme capability and the upstream tests this case supersedes (e.g. interop, Tempest). */
+  supersedes?: SupersededTests;
+}
+
+/** Where a case sits in an upstream test programme: its capability and the tests it replaces. */
+export interface SupersededTests {
+  /** e.g. "OpenStack interop guideline 2020.06". */
+  programme: string;
+  capability: string;
+  tests: string[];
+}
+
+/** "capability compute-servers-update (OpenStack interop guideline …); supersedes tempest.…" for people. */
+export function describeSupersedes(s: SupersededTests): string {
+  return `capability ${s.capability} (${s.programme})${s.tests.length ? `; supersedes ${s.tests.join(', ')}` : ''}`;
 }
 
 /** One line that explains a failed or errored case: the first failure, expected vs received. */
@@ -52,5 +69,5 @@ export function explain(r: CaseResult): string {
   const more = others.length ? ` (+${others.length} more: ${[...new Set(others)].slice(0, 3).join(', ')}${others.length > 3 ? ', …' : ''})` : '';
   // A change at a pointer reads as one: before → after.
   const what = f.check === 'immutability' && f.pointer ? `${f.expected} → ${f.received}` : `expected ${f.expected}, received ${f.received}`;
-  return `[${f.check}] ${f.title}${where}: ${what}${more}`;
+  return `${r.policy ? `${r.policy} — ` : ''}[${f.check}] ${f.title}${where}: ${what}${more}`;
 }

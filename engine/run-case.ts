@@ -55,6 +55,7 @@ function baseResult(v: CaseVariant): Omit<CaseResult, 'verdict' | 'failures' | '
     docConflict: c.docConflict,
     inferred: c.inferred,
     confirmed: c.confirmed,
+    ...(c.supersedes ? { supersedes: c.supersedes } : {}),
     ...(v.scoped ? { expectation: v.scoped.because } : {}),
   };
 }
@@ -147,8 +148,10 @@ export async function runCase<C extends ConformanceCase>(
       if (outcome.kind === 'fail') failures.push(...outcome.failures);
     }
     const diff = diffOf(before, after);
+    const policy = failures.length ? adapter.traits.policyRejection?.(update) : undefined;
     result = {
       ...base,
+      ...(policy ? { policy } : {}),
       verdict: failures.length ? 'fail' : 'pass',
       failures,
       checks,

@@ -35,8 +35,7 @@ export function defineConformanceSuite(target: AnyTarget): void {
   const { config, facts, secrets } = inject('conformance');
   // Workers redact evidence too: they must know every secret the CLI loaded.
   for (const s of secrets) registerSecret(s);
-  const { fullEvidence } = config.run;
-  const variants = selectedVariants(target, facts[target.name], config.run);
+  const variants = selectedVariants(target, config.run, facts[target.name]);
   let opened: OpenedSuite | undefined;
 
   describe.concurrent(target.suite, () => {
@@ -49,7 +48,7 @@ export function defineConformanceSuite(target: AnyTarget): void {
     // [id, variant] pairs: '%s' prints the id whole (an object's '$id' would be quoted and cut).
     test.for(variants.map((v) => [v.id, v] as const))('%s', async ([, v], { task, skip }) => {
       if (!opened) throw new Error('target not opened');
-      const result = await runCase(v, opened.adapter, opened.schemas, { fullEvidence });
+      const result = await runCase(v, opened.adapter, opened.schemas, { fullEvidence: config.run.fullEvidence });
       task.meta.result = result;
       task.meta.target = opened.info;
       if (result.verdict === 'skip') skip(result.reason);

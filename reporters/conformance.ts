@@ -32,6 +32,8 @@ export interface ConformanceReporterOptions {
   live?: (text: string) => void;
   /** The variants the run will execute, when known before vitest collects them. */
   total?: number;
+  /** Called with every variant's result as it finishes (live progress, e.g. reporters/sonobuoy.ts). */
+  onResult?(result: CaseResult): void;
 }
 
 /** Seconds between progress lines when the output is not a terminal. */
@@ -101,6 +103,7 @@ export default class ConformanceReporter implements Reporter {
   onTestCaseResult(test: TestCase): void {
     const r = test.meta().result ?? resultFromTest(test);
     this.done++;
+    this.options.onResult?.(r);
     if (r.verdict === 'fail') this.failed++;
     if (r.verdict === 'error') this.errors++;
     if (this.options.verbose) {
@@ -174,6 +177,8 @@ export default class ConformanceReporter implements Reporter {
     this.write(
       `${c.pass} passed, ${c.fail} failed, ${c.error} errors, ${c.skip} skipped (${n.variants} variants of ${n.cases} cases${part})${report.interrupted ? ' — interrupted' : ''}`,
     );
+    const policy = report.results.filter((r) => r.policy).length;
+    if (policy) this.write(`${policy} of the failures were rejected by the target's own policy, not by the API's rules (see each failure)`);
   }
 
   /**

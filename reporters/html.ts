@@ -1,5 +1,5 @@
 import type { CaseResult } from '../engine/results.ts';
-import { explain } from '../engine/results.ts';
+import { describeSupersedes, explain } from '../engine/results.ts';
 import { compareVersions } from '../engine/versions.ts';
 import { bySuite, type Counts, caseCount, countVerdicts, coverageMatrix, docConflictCases, microversionMatrix, type RunReport, sortResults } from './model.ts';
 import { groupFailures } from './patterns.ts';
@@ -87,6 +87,7 @@ ${r.baselined ? `<p><em>Known deviation (baseline): ${esc(r.baselined)}</em></p>
 ${r.expectation ? `<p><em>Expectation of this upstream release: ${esc(r.expectation)}</em></p>` : ''}
 ${r.docConflict ? `<div class="conflict"><strong>Document vs upstream:</strong> the document says ${esc(r.docConflict.docSays)}; upstream: ${esc(r.docConflict.upstream)} (expectation follows ${esc(r.docConflict.followed)})</div>` : ''}
 <p>Source: ${r.source.map(sourceHtml).join('; ')}</p>
+${r.supersedes ? `<p>Upstream programme: ${esc(describeSupersedes(r.supersedes))}</p>` : ''}
 ${rows ? `<table><tr><th>check</th><th>failure</th><th>pointer</th><th>expected</th><th>received</th></tr>${rows}</table>` : ''}
 ${r.leaks?.length ? `<p class="fail">Leaked: ${esc(r.leaks.join('; '))}</p>` : ''}
 ${first ? `<h4>Evidence (secrets redacted): the update</h4>${first}` : ''}

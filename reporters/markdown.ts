@@ -26,6 +26,18 @@ export function renderMarkdown(report: RunReport): string {
     lines.push(`| ${suite} | ${c.pass} | ${c.fail} | ${c.error} | ${c.skip} |`);
   }
   lines.push(`| **all** | ${all.pass} | ${all.fail} | ${all.error} | ${all.skip} |`, '');
+  const policy = report.results.filter((r) => r.policy).length;
+  if (policy) lines.push(`${policy} of the failures were rejected by the target's own policy (an admission policy or webhook), not by the API's rules.`, '');
+  const capabilities = new Map<string, typeof report.results>();
+  for (const r of report.results) if (r.supersedes) capabilities.set(r.supersedes.capability, [...(capabilities.get(r.supersedes.capability) ?? []), r]);
+  for (const [capability, list] of capabilities) {
+    const c = countVerdicts(list);
+    const tests = new Set(list.flatMap((r) => r.supersedes?.tests ?? []));
+    lines.push(
+      `Capability \`${capability}\` (${list[0]?.supersedes?.programme}): ${c.pass} passed, ${c.fail} failed, ${c.error} errors, ${c.skip} skipped; supersedes ${tests.size} upstream test(s).`,
+      '',
+    );
+  }
   const problems = report.results.filter((r) => r.verdict === 'fail' || r.verdict === 'error');
   if (problems.length) {
     lines.push('## Failures and errors', '');

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors.ts';
 import type { ConformanceCase } from './types.ts';
 
@@ -5,6 +6,29 @@ import type { ConformanceCase } from './types.ts';
 export interface Selection {
   ids?: string[];
   tags?: string[];
+  /** Exact variant ids (CONFORMANCE_RERUN_FAILED: the failed and errored variants of an earlier run). */
+  variants?: string[];
+  /** Where `variants` came from, for error messages. */
+  variantsFrom?: string;
+}
+
+/** The failed and errored variant ids of an earlier run's results.json (`--rerun-failed FILE`). */
+export function rerunVariants(file: string | undefined): { variants: string[]; from: string } | undefined {
+  if (!file) return undefined;
+  let doc: { results?: { id?: unknown; verdict?: unknown }[] };
+  try {
+    doc = JSON.parse(readFileSync(file, 'utf8')) as typeof doc;
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message.split('\n')[0];
+    throw new ConfigError('CONFORMANCE_RERUN_FAILED', `cannot read ${file} (${why})`, "point it at an earlier run's results.json");
+  }
+  if (!Array.isArray(doc?.results))
+    throw new ConfigError('CONFORMANCE_RERUN_FAILED', `${file} has no results list`, "point it at an earlier run's results.json");
+  const variants = [
+    ...new Set(doc.results.filter((r) => (r.verdict === 'fail' || r.verdict === 'error') && typeof r.id === 'string').map((r) => r.id as string)),
+  ];
+  if (variants.length === 0) throw new ConfigError('CONFORMANCE_RERUN_FAILED', `${file} has no failed or errored variant`, 'nothing to rerun');
+  return { variants, from: file };
 }
 
 function glob(pattern: string): RegExp {
@@ -17,13 +41,13 @@ function glob(pattern: string): RegExp {
 
 const casePart = (pattern: string) => pattern.split('@')[0] ?? pattern;
 
-export function parseSelection(ids: string | undefined, tags: string | undefined): Selection {
+export function parseSelection(ids: string | undefined, tags: string | undefined, rerun?: { variants: string[]; from: string }): Selection {
   const list = (v: string | undefined) =>
     v
       ?.split(',')
       .map((s) => s.trim())
       .filter(Boolean);
-  return { ids: list(ids), tags: list(tags) };
+  return { ids: list(ids), tags: list(tags), ...(rerun ? { variants: rerun.variants, variantsFrom: rerun.from } : {}) };
 }
 
 function tagsMatch(sel: Selection, c: ConformanceCase): boolean {
@@ -36,12 +60,14 @@ function tagsMatch(sel: Selection, c: ConformanceCase): boolean {
 
 /** Whether a variant is selected; a pattern without `@` selects every variant of the cases it matches. */
 export function isSelected(sel: Selection, variantId: string, c: ConformanceCase): boolean {
+  if (sel.variants && !sel.variants.includes(variantId)) return false;
   const idOk = !sel.ids?.length || sel.ids.some((p) => glob(p).test(variantId) || glob(p).test(c.id));
   return idOk && tagsMatch(sel, c);
 }
 
 /** Case-level selection (before variants are known). */
 export function isCaseSelected(sel: Selection, c: ConformanceCase): boolean {
+  if (sel.variants && !sel.variants.some((v) => casePart(v) === c.id)) return false;
   const idOk = !sel.ids?.length || sel.ids.some((p) => glob(casePart(p)).test(c.id));
   return idOk && tagsMatch(sel, c);
 }
@@ -51,6 +77,15 @@ export function checkSelection(sel: Selection, cases: ConformanceCase[], knownTa
   for (const p of sel.ids ?? []) {
     if (!cases.some((c) => glob(casePart(p)).test(c.id))) {
       throw new ConfigError('CONFORMANCE_CASES', `"${p}" matches no case`, 'run `npm run conformance -- list` to see the case ids');
+    }
+  }
+  for (const v of sel.variants ?? []) {
+    if (!cases.some((c) => c.id === casePart(v))) {
+      throw new ConfigError(
+        'CONFORMANCE_RERUN_FAILED',
+        `"${v}" (failed in ${sel.variantsFrom}) is not a case of the selected suites`,
+        'rerun with the suites and case files of that run',
+      );
     }
   }
   const vocabulary = ['allowed', 'forbidden', ...knownTags];

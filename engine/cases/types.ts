@@ -1,3 +1,4 @@
+import type { SupersededTests } from '../results.ts';
 /**
  * The case format shared by every suite. Cases are data in `fixtures/<target>/*.cases.yaml`,
  * validated against `fixtures/<target>/case.schema.json` (the common `fixtures/case.schema.json` with `request` and
@@ -105,6 +106,8 @@ export interface ConformanceCase<Request = object, Setup = object> {
   inferred?: boolean;
   /** How the expectation was confirmed against a real server (who, what version). */
   confirmed?: string;
+  /** Not in the case file: the target module adds it from its own data (engine/targets/index.ts casesOf). */
+  supersedes?: SupersededTests;
 }
 
 /** A case expanded for one content type / microversion: the unit that runs and is reported. */

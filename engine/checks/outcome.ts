@@ -36,6 +36,8 @@ export interface TargetTraits {
   jsonMediaTypes?: string[];
   /** Where a case's field (`fields:` entry) lives in the subject, as a JSON pointer (`*` = any array index). */
   fieldPointer(field: string): string;
+  /** Who rejected the update when it was the target's own policy (an admission policy), not the API's rules. */
+  policyRejection?(update: Exchange): string | undefined;
 }
 
 /** Everything a check may look at. */

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { parseSelection, type Selection } from '../cases/select.ts';
+import { join } from 'node:path';
+import { parseSelection, rerunVariants, type Selection } from '../cases/select.ts';
 import { parseShard, type Shard } from '../cases/shard.ts';
 import { ConfigError } from '../errors.ts';
 import { type Env, get, getBool, getInt } from './env.ts';
@@ -33,6 +34,10 @@ export interface RunConfig {
   ci: boolean;
   /** Days until an entry `--update-baseline` writes expires (CONFORMANCE_BASELINE_EXPIRY_DAYS). */
   baselineExpiryDays: number;
+  /** CONFORMANCE_REPORTS: extra report formats beside the usual four (`subunit`). */
+  extraReports: ExtraReport[];
+  /** Running as a Sonobuoy plugin (SONOBUOY_RESULTS_DIR / SONOBUOY_PROGRESS_PORT, set by the Sonobuoy worker). */
+  sonobuoy?: { resultsDir?: string; progressPort?: number };
 }
 
 /** Every variable the run itself reads (the targets list theirs in their modules): engine/config/variables.ts. */
@@ -51,7 +56,46 @@ export const RUN_VARIABLES = [
   'CONFORMANCE_FULL_EVIDENCE',
   'CONFORMANCE_EMBEDDED',
   'CONFORMANCE_ENV_FILE',
+  'CONFORMANCE_REPORTS',
+  'CONFORMANCE_RERUN_FAILED',
+  'SONOBUOY_RESULTS_DIR',
+  'SONOBUOY_PROGRESS_PORT',
 ] as const;
+
+export const EXTRA_REPORTS = ['subunit'] as const;
+export type ExtraReport = (typeof EXTRA_REPORTS)[number];
+
+function parseExtraReports(raw: string | undefined): ExtraReport[] {
+  const out: ExtraReport[] = [];
+  for (const f of (raw ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)) {
+    if (!(EXTRA_REPORTS as readonly string[]).includes(f)) {
+      throw new ConfigError('CONFORMANCE_REPORTS', `unknown report format "${f}"`, `use a comma-separated list of: ${EXTRA_REPORTS.join(', ')}`);
+    }
+    if (!out.includes(f as ExtraReport)) out.push(f as ExtraReport);
+  }
+  return out;
+}
+
+/** Sonobuoy's worker sets these for its plugins; the reports then go under the results directory. */
+function parseSonobuoy(env: Env): RunConfig['sonobuoy'] {
+  const resultsDir = get(env, 'SONOBUOY_RESULTS_DIR');
+  const port = get(env, 'SONOBUOY_PROGRESS_PORT');
+  if (!resultsDir && !port) return undefined;
+  if (resultsDir && get(env, 'CONFORMANCE_REPORT_DIR')) {
+    throw new ConfigError(
+      'CONFORMANCE_REPORT_DIR',
+      'is set together with SONOBUOY_RESULTS_DIR',
+      `unset it: a Sonobuoy run writes its reports to ${SONOBUOY_SUBDIR}/ under the results directory`,
+    );
+  }
+  return { resultsDir, progressPort: port ? getInt(env, 'SONOBUOY_PROGRESS_PORT', 8099, 1, 65535) : undefined };
+}
+
+/** Where a Sonobuoy run puts its reports, under SONOBUOY_RESULTS_DIR (the directory the `done` file names). */
+export const SONOBUOY_SUBDIR = 'update-conformance';
 
 export function newRunId(): string {
   return randomBytes(3).toString('hex');
@@ -77,20 +121,24 @@ export function loadRunConfig(env: Env, known: readonly string[]): RunConfig {
       suites.push(s);
     }
   }
+  const sonobuoy = parseSonobuoy(env);
+  const sonobuoyReports = sonobuoy?.resultsDir ? join(sonobuoy.resultsDir, SONOBUOY_SUBDIR) : undefined;
   return {
     runId,
     suites,
-    reportDir: get(env, 'CONFORMANCE_REPORT_DIR') ?? 'reports',
+    reportDir: get(env, 'CONFORMANCE_REPORT_DIR') ?? sonobuoyReports ?? 'reports',
     concurrency: getInt(env, 'CONFORMANCE_CONCURRENCY', 4, 1, 64),
     timeoutMs: getInt(env, 'CONFORMANCE_TIMEOUT_MS', 15000, 100, 600000),
     baselineFile: get(env, 'CONFORMANCE_BASELINE'),
     updateBaseline: get(env, 'CONFORMANCE_UPDATE_BASELINE') === 'true',
-    selection: parseSelection(get(env, 'CONFORMANCE_CASES'), get(env, 'CONFORMANCE_TAGS')),
+    selection: parseSelection(get(env, 'CONFORMANCE_CASES'), get(env, 'CONFORMANCE_TAGS'), rerunVariants(get(env, 'CONFORMANCE_RERUN_FAILED'))),
     shard: parseShard(env.CONFORMANCE_SHARD),
     fullEvidence: get(env, 'CONFORMANCE_FULL_EVIDENCE') === 'true',
     embedded: getBool(env, 'CONFORMANCE_EMBEDDED'),
     ci: isCi(env),
     baselineExpiryDays: getInt(env, 'CONFORMANCE_BASELINE_EXPIRY_DAYS', 90, 1, 3650),
+    extraReports: parseExtraReports(get(env, 'CONFORMANCE_REPORTS')),
+    ...(sonobuoy ? { sonobuoy } : {}),
   };
 }
 

@@ -7,8 +7,7 @@ import { scopeVariants } from '../cases/scope.ts';
 import { isSelected } from '../cases/select.ts';
 import { inShard } from '../cases/shard.ts';
 import type { CaseVariant, ConformanceCase } from '../cases/types.ts';
-import type { Config } from '../config/index.ts';
-import type { RunConfig } from '../config/run.ts';
+import type { Config, RunConfig } from '../config/index.ts';
 import { SetupError } from '../errors.ts';
 import { k8sTarget } from './k8s/index.ts';
 import { novaTarget } from './nova/index.ts';
@@ -31,7 +30,17 @@ export function targetNamed(name: string): AnyTarget {
 
 /** The cases of a target, loaded and validated from its case file. */
 export function casesOf(target: AnyTarget): ConformanceCase[] {
-  return loadCaseFile(target.caseFile, target.caseSchema).cases;
+  const cases = loadCaseFile(target.caseFile, target.caseSchema).cases;
+  if (!target.supersedes) return cases;
+  return cases.map((c) => {
+    const s = target.supersedes?.(c);
+    return s ? { ...c, supersedes: s } : c;
+  });
+}
+
+/** The variants a run with these settings runs on a target: selected (CONFORMANCE_CASES/TAGS/RERUN_FAILED) and in its shard. */
+export function selectedVariants(target: AnyTarget, run: RunConfig, facts: unknown): CaseVariant[] {
+  return variantsOf(target, facts).filter((v) => isSelected(run.selection, v.id, v.case) && inShard(v.id, run.shard));
 }
 
 /** A target opened for a run, with the variants its facts give: what the suites, self-tests and benchmarks drive. */
@@ -57,9 +66,4 @@ export async function openSuite(target: AnyTarget, config: Config, knownFacts?: 
 /** A target's case variants for these facts, each with the expectation of the target's upstream release. */
 export function variantsOf(target: AnyTarget, facts: unknown): CaseVariant[] {
   return scopeVariants(target.variants(casesOf(target), facts), target.upstreamVersion(facts));
-}
-
-/** The variants a run executes: the target's variants for these facts, filtered by the run's selection and shard. */
-export function selectedVariants(target: AnyTarget, facts: unknown, run: RunConfig): CaseVariant[] {
-  return variantsOf(target, facts).filter((v) => isSelected(run.selection, v.id, v.case) && inShard(v.id, run.shard));
 }

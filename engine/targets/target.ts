@@ -8,6 +8,7 @@ import type { CaseVariant, ConformanceCase } from '../cases/types.ts';
 import type { Env } from '../config/env.ts';
 import type { RunConfig } from '../config/run.ts';
 import type { GenerationSpec } from '../generate/family.ts';
+import type { SupersededTests } from '../results.ts';
 import type { TargetAdapter } from '../run-case.ts';
 import type { SchemaRegistry } from '../schemas.ts';
 
@@ -75,6 +76,8 @@ export interface TargetModule<Cfg = unknown, Facts = unknown, C extends Conforma
   readonly variables: readonly string[];
   /** Namespaces of `variables` other tools use too (`OS_`): an unknown name there only warns. */
   readonly sharedNamespaces?: readonly string[];
+  /** The upstream programme capability a case tests and the upstream tests it supersedes (interop/Tempest). */
+  supersedes?(c: C): SupersededTests | undefined;
 
   /** The configuration from the environment; undefined when nothing configures this target. Throws ConfigError. */
   loadConfig(env: Env): Cfg | undefined;

@@ -13,7 +13,7 @@ import type { RunReport } from '../../reporters/model.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 /** Settings a test must not inherit from the developer's shell, the CI job (`CI`) or another test. */
-const SETTING = /^(K8S_|OS_|NOVA_|KUBECONFIG$|CONFORMANCE_|CI$|HTTPS?_PROXY$|https?_proxy$|NO_PROXY$|no_proxy$)/;
+const SETTING = /^(K8S_|OS_|NOVA_|KUBECONFIG$|CONFORMANCE_|SONOBUOY_|KUBERNETES_SERVICE_|CI$|HTTPS?_PROXY$|https?_proxy$|NO_PROXY$|no_proxy$)/;
 export const REPORT_FILES = ['results.json', 'summary.md', 'report.html', 'junit.xml'] as const;
 
 /** The environment of this process without any target or run setting, plus `env`. */

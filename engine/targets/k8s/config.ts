@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { type Env, get, getBool, getUrl } from '../../config/env.ts';
 import { registerSecret } from '../../config/secrets.ts';
@@ -43,6 +44,8 @@ export function loadK8sConfig(env: Env): K8sTargetConfig | undefined {
   const caFile = get(env, 'K8S_CA_FILE');
   if (kubeconfig) return fromKubeconfig(env, kubeconfig, namespace, insecure, caFile);
   if (!server) {
+    const inCluster = fromServiceAccount(env, namespace);
+    if (inCluster) return inCluster;
     for (const v of ['K8S_TOKEN', 'K8S_CLIENT_CERT', 'K8S_CLIENT_KEY', 'K8S_CA_FILE', 'K8S_NAMESPACE']) {
       if (get(env, v)) throw new ConfigError(v, 'is set but K8S_SERVER is not', 'set K8S_SERVER (or KUBECONFIG) too');
     }
@@ -136,5 +139,49 @@ function fromKubeconfig(env: Env, path: string, namespace: string | undefined, i
     insecureSkipTlsVerify: insecure || cluster['insecure-skip-tls-verify'] === true,
     namespace: namespace ?? context.namespace,
     origin: `KUBECONFIG context ${contextName}`,
+  };
+}
+
+/** Where Kubernetes mounts a pod's ServiceAccount token, CA and namespace (client-go rest.InClusterConfig). */
+export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/**
+ * In a pod (after K8S_SERVER and KUBECONFIG, as client libraries do): the API server from
+ * KUBERNETES_SERVICE_HOST/_PORT, the mounted ServiceAccount token and CA, and the pod's namespace, so the run
+ * needs only a Role on pods there. Undefined when not in a pod; K8S_SERVICEACCOUNT_DIR moves the mount (tests).
+ */
+function fromServiceAccount(env: Env, namespace: string | undefined): K8sTargetConfig | undefined {
+  const host = get(env, 'KUBERNETES_SERVICE_HOST');
+  const port = get(env, 'KUBERNETES_SERVICE_PORT');
+  const explicitDir = get(env, 'K8S_SERVICEACCOUNT_DIR');
+  if (!host || !port) {
+    if (explicitDir)
+      throw new ConfigError(
+        'K8S_SERVICEACCOUNT_DIR',
+        'is set but KUBERNETES_SERVICE_HOST/KUBERNETES_SERVICE_PORT are not',
+        'set both (a pod has them) or unset it',
+      );
+    return undefined;
+  }
+  const dir = explicitDir ?? SERVICE_ACCOUNT_DIR;
+  const tokenFile = join(dir, 'token');
+  // A pod without a mounted token (automountServiceAccountToken: false) is not configured for this suite.
+  if (!explicitDir && !existsSync(tokenFile)) return undefined;
+  const variable = explicitDir ? 'K8S_SERVICEACCOUNT_DIR' : 'KUBERNETES_SERVICE_HOST';
+  const token = readFileSetting(variable, tokenFile).trim();
+  if (!token) throw new ConfigError(variable, `${tokenFile} is empty`, 'mount a ServiceAccount token');
+  if (!/^\d+$/.test(port)) throw new ConfigError('KUBERNETES_SERVICE_PORT', `"${port}" is not a port`, 'use the port of the kubernetes Service');
+  const ns = namespace ?? (existsSync(join(dir, 'namespace')) ? readFileSetting(variable, join(dir, 'namespace')).trim() : undefined);
+  if (!ns) throw new ConfigError('K8S_NAMESPACE', `is not set and ${join(dir, 'namespace')} is missing`, "set K8S_NAMESPACE to the pod's namespace");
+  registerSecret(token);
+  // IPv6 service addresses need brackets in a URL (client-go: net.JoinHostPort).
+  const hostPart = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  return {
+    server: `https://${hostPart}:${port}`,
+    token,
+    ca: readFileSetting(variable, join(dir, 'ca.crt')),
+    insecureSkipTlsVerify: false,
+    namespace: ns,
+    origin: `in-cluster ServiceAccount (${dir})`,
   };
 }

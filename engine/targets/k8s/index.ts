@@ -32,6 +32,10 @@ export const k8sTarget = {
     'K8S_INSECURE_SKIP_TLS_VERIFY',
     'K8S_NAMESPACE',
     'K8S_CONTEXT',
+    // In a pod (engine/targets/k8s/config.ts fromServiceAccount).
+    'KUBERNETES_SERVICE_HOST',
+    'KUBERNETES_SERVICE_PORT',
+    'K8S_SERVICEACCOUNT_DIR',
   ],
 
   loadConfig: loadK8sConfig,
@@ -49,7 +53,7 @@ export const k8sTarget = {
   variants: (cases) => podVariants(cases),
   listVariants: (c) => Object.keys(c.request.patch ?? {}),
   upstreamVersion: (facts) => facts.serverVersion,
-  skipReason: (v, facts) => podSkipReason(v, facts.serverVersion),
+  skipReason: (v, facts) => podSkipReason(v, facts),
   describeVariants(variants: CaseVariant<PodCase>[]) {
     const types = [...new Set(variants.map((v) => v.variant).filter(Boolean))];
     return ` (patch types ${types.join(', ')})`;

@@ -13,6 +13,8 @@ import type { SubjectHandle, TargetAdapter } from '../../run-case.ts';
 import type { SchemaRegistry } from '../../schemas.ts';
 import { describeRange, inRange } from '../../versions.ts';
 import type { K8sClient } from './client.ts';
+import { k8sPolicyRejection } from './policy.ts';
+import type { K8sFacts } from './preflight.ts';
 import { type K8sPatchRequest, type K8sSetup, PATCH_CONTENT_TYPES, type PatchType } from './types.ts';
 
 export type PodCase = ConformanceCase<K8sPatchRequest, K8sSetup>;
@@ -101,9 +103,12 @@ export function startingPod(template: Obj, c: PodCase): Obj {
 }
 
 /** A case whose expectation is written for other Kubernetes minors than the target's is skipped, saying so. */
-export function podSkipReason(v: CaseVariant<PodCase>, serverVersion: string): string | undefined {
+export function podSkipReason(v: CaseVariant<PodCase>, facts: Pick<K8sFacts, 'serverVersion' | 'namespacedOnly'>): string | undefined {
   const range = v.case.versions;
-  if (range && !inRange(serverVersion, range)) return `expectation holds for Kubernetes ${describeRange(range)}; target is ${serverVersion}`;
+  if (range && !inRange(facts.serverVersion, range)) return `expectation holds for Kubernetes ${describeRange(range)}; target is ${facts.serverVersion}`;
+  // RBAC answers before the namespace is looked up: without rights elsewhere, a missing namespace is 403, not 404.
+  if (v.case.request.namespace !== undefined && facts.namespacedOnly)
+    return 'the credentials may use pods only in their own namespace (a namespaced Role): another namespace answers 403 before it is found missing';
   return undefined;
 }
 
@@ -113,6 +118,8 @@ export interface PodsPatchTarget {
   runId: string;
   /** Server minor version, e.g. "34". */
   serverVersion: string;
+  /** From the facts: the credentials may use pods only in the run's namespace. */
+  namespacedOnly?: boolean;
 }
 
 /** The adapter that lets the generic runner exercise PATCH pods/{name}. */
@@ -130,11 +137,12 @@ export function podsPatchAdapter(t: PodsPatchTarget): TargetAdapter<PodCase> {
         .replace(/\[\*\]/g, '.*')
         .split('.')
         .join('/')}`,
+    policyRejection: k8sPolicyRejection,
   };
 
   return {
     traits,
-    skipReason: (v) => podSkipReason(v, t.serverVersion),
+    skipReason: (v) => podSkipReason(v, t),
     async prepare(v): Promise<SubjectHandle> {
       const c = v.case;
       const setupExchanges: Exchange[] = [];

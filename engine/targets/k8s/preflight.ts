@@ -18,6 +18,8 @@ export interface K8sFacts {
   /** "major.minor", e.g. "1.34". */
   serverVersion: string;
   gitVersion: string;
+  /** The credentials may use pods only in K8S_NAMESPACE (a namespaced Role, e.g. in-cluster); undefined = not known. */
+  namespacedOnly?: boolean;
 }
 
 export async function preflightK8s(k8s: K8sTargetConfig, run: RunConfig): Promise<string> {
@@ -61,7 +63,13 @@ export async function discoverK8s(k8s: K8sTargetConfig, run: RunConfig): Promise
   const client = new K8sClient(k8s, run.timeoutMs);
   try {
     const v = await client.version();
-    return { serverVersion: `${v.major}.${v.minor}`, gitVersion: v.gitVersion };
+    const facts: K8sFacts = { serverVersion: `${v.major}.${v.minor}`, gitVersion: v.gitVersion };
+    if (k8s.namespace) {
+      // Any namespace but ours: a namespaced Role grants nothing there.
+      const elsewhere = await missingPermissions(client, `${runPrefix(run.runId)}elsewhere`).catch(() => undefined);
+      if (elsewhere) facts.namespacedOnly = elsewhere.includes(`patch pods in ${runPrefix(run.runId)}elsewhere`);
+    }
+    return facts;
   } finally {
     await client.close();
   }
@@ -85,11 +93,41 @@ export async function doctorK8s(k8s: K8sTargetConfig, run: RunConfig, list: Chec
   }
   const client = new K8sClient(k8s, run.timeoutMs);
   try {
-    await checkPermissions(k8s, run, client, list);
+    // Name what is missing before probing: a probe only shows the first refusal.
+    const missing = await missingPermissions(client, k8s.namespace).catch(() => undefined);
+    if (missing?.length) {
+      const role = k8s.namespace ? `a Role in ${k8s.namespace} with pods: ${POD_VERBS.join(', ')}` : 'pods and namespaces (or set K8S_NAMESPACE)';
+      list.fail('k8s permissions', `missing: ${missing.join('; ')} — grant ${role}`);
+    } else await checkPermissions(k8s, run, client, list);
   } finally {
     await client.close();
   }
   return facts;
+}
+
+/** What a run does with pods: the verbs the namespaced Role must grant (deploy/sonobuoy/job.yaml). */
+export const POD_VERBS = ['create', 'get', 'list', 'patch', 'delete'] as const;
+
+/**
+ * Asks the server which of the run's permissions this identity lacks (SelfSubjectAccessReview, which every
+ * authenticated user may create): ["list pods in ns", …]. Undefined when the server does not answer reviews.
+ */
+export async function missingPermissions(client: K8sClient, namespace: string | undefined): Promise<string[] | undefined> {
+  const wanted: { verb: string; resource: string; namespace?: string }[] = POD_VERBS.map((verb) => ({ verb, resource: 'pods', namespace }));
+  if (!namespace) wanted.push({ verb: 'create', resource: 'namespaces' }, { verb: 'delete', resource: 'namespaces' });
+  const missing: string[] = [];
+  for (const w of wanted) {
+    const body = JSON.stringify({
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SelfSubjectAccessReview',
+      spec: { resourceAttributes: { verb: w.verb, resource: w.resource, ...(w.namespace ? { namespace: w.namespace } : {}) } },
+    });
+    const ex = await client.send('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', { body, contentType: 'application/json' });
+    const status = ((ex.response.json as Obj | undefined)?.status ?? undefined) as Obj | undefined;
+    if (ex.response.status !== 201 || typeof status?.allowed !== 'boolean') return undefined;
+    if (!status.allowed) missing.push(`${w.verb} ${w.resource}${w.namespace ? ` in ${w.namespace}` : ''}`);
+  }
+  return missing;
 }
 
 /** Creates, patches and deletes a probe pod `uc-<runId>-doctor` (in the run namespace, which it creates and deletes, unless K8S_NAMESPACE is set). */

@@ -36,6 +36,7 @@ export async function openK8sSession(k8s: K8sTargetConfig, run: RunConfig, facts
     namespace,
     runId: run.runId,
     serverVersion: facts.serverVersion,
+    namespacedOnly: facts.namespacedOnly,
     gitVersion: facts.gitVersion,
     ownsNamespace,
     async close() {

@@ -8,6 +8,7 @@ import { compareVersions, describeRange } from '../../versions.ts';
 import type { TargetModule } from '../target.ts';
 import { loadNovaConfig, type NovaTargetConfig } from './config.ts';
 import { novaGeneration } from './generate.ts';
+import { novaSupersedes } from './interop.ts';
 import { discoverNova, doctorNova, type NovaFacts, preflightNova } from './preflight.ts';
 import { addNovaSchemas, type ServerCase, serverSkipReason, serversUpdateAdapter, serverVariants } from './servers-update.ts';
 import { openNovaSession } from './session.ts';
@@ -48,6 +49,7 @@ export const novaTarget = {
   ],
   // openrc files and other OpenStack tools set OS_* names this suite does not read.
   sharedNamespaces: ['OS_'],
+  supersedes: novaSupersedes,
 
   loadConfig: loadNovaConfig,
   origin: (cfg) => cfg.origin,
