@@ -33,7 +33,7 @@ const NOVA_REQUEST_KEYS = {
   legacyMicroversionHeader: true,
   auth: true,
 } satisfies Record<keyof NovaUpdateRequest, true>;
-const NOVA_SETUP_KEYS = { server: true } satisfies Record<keyof NovaSetup, true>;
+const NOVA_SETUP_KEYS = { server: true, lock: true, stop: true } satisfies Record<keyof NovaSetup, true>;
 
 type Doc = CaseFile<ConformanceCase<Record<string, unknown>, Record<string, unknown>>>;
 

@@ -24,7 +24,7 @@ export const novaTarget = {
   // A run's servers are put back rather than deleted (only servers the run created are deleted).
   generation: novaGeneration,
   sweepWords: { dryRun: 'would undo:', done: 'undone:', failed: 'could not undo' },
-  variables: ['OS_', 'NOVA_SERVER_IDS', 'NOVA_ALT_SERVER_IDS', 'NOVA_IMAGE_REF', 'NOVA_FLAVOR_REF', 'NOVA_NETWORKS'],
+  variables: ['OS_', 'NOVA_SERVER_IDS', 'NOVA_ALT_SERVER_IDS', 'NOVA_SHUTOFF_SERVER_ID', 'NOVA_IMAGE_REF', 'NOVA_FLAVOR_REF', 'NOVA_NETWORKS'],
 
   loadConfig: loadNovaConfig,
   origin: (cfg) => cfg.origin,
