@@ -140,7 +140,7 @@ describe('a planted typo fails loading, naming file, case and key', () => {
     b.request.auth = 'bogos';
     expect(loadPlanted(NOVA, doc).split('\n')).toEqual([
       `nova/servers-update.cases.yaml: case ${a.id}: setup has unknown key "servr"`,
-      `nova/servers-update.cases.yaml: case ${b.id}: request.auth must be one of "default", "none", "bogus"`,
+      `nova/servers-update.cases.yaml: case ${b.id}: request.auth must be one of "default", "none", "bogus", "reader"`,
     ]);
   });
 
