@@ -420,8 +420,10 @@ if [[ "$RELEASE" == zed ]]; then
 else
   # Nova 34 has no nova-api command: gunicorn serves its WSGI entry point with the unmodified api-paste.ini.
   # Nova's init_application hands sys.argv to oslo.config, so the config file clears gunicorn's arguments.
+  # keepalive above the client's idle timeout (undici: 4 s): with gunicorn's default 2 s the server closes idle
+  # connections just as a client reuses one, and the request dies with ECONNRESET.
   printf '%s\n' 'import sys' 'sys.argv[1:] = []' "bind = '$HOST:$NOVA_PORT'" 'workers = 2' 'threads = 4' \
-    "worker_class = 'gthread'" 'timeout = 120' >"$STATE/gunicorn.conf.py"
+    "worker_class = 'gthread'" 'timeout = 120' 'keepalive = 75' >"$STATE/gunicorn.conf.py"
   start_service nova-api "$NOVA_PORT" "$NOVA_URL" "$STATE/logs/nova-api.out" env OS_NOVA_CONFIG_DIR="$STATE" \
     "$(dirname "$PY")/gunicorn" -c "$STATE/gunicorn.conf.py" nova.wsgi.osapi_compute:application
 fi
