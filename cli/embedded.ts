@@ -23,8 +23,11 @@ export interface ReferenceBackend extends EmbeddedBackend {
  */
 export const BACKEND_VARIABLES = ['K8S_REFERENCE_FAULTS', 'K8S_REAL_', 'NOVA_REFERENCE_FAULTS', 'NOVA_REAL_'] as const;
 
-/** Each target's reference backend (backends/<name>-reference), by target name: one entry per target. */
-const REFERENCE_BACKENDS: Record<string, () => Promise<ReferenceBackend>> = {
+/**
+ * Each target's reference backend (backends/<name>-reference), by target name: one entry per target. `release`
+ * picks one of the upstream releases it imitates (REFERENCE_RELEASES); absent, its default.
+ */
+const REFERENCE_BACKENDS: Record<string, (release?: string) => Promise<ReferenceBackend>> = {
   k8s: async () => {
     const { K8S_FAULTS, startK8sReference } = await import('../backends/k8s-reference/index.ts');
     const token = randomBytes(16).toString('hex');
@@ -36,19 +39,29 @@ const REFERENCE_BACKENDS: Record<string, () => Promise<ReferenceBackend>> = {
       close: () => k8s.close(),
     };
   },
-  nova: async () => {
+  nova: async (release) => {
     const { NOVA_FAULTS, passwordAuthEnv, startNovaReference } = await import('../backends/nova-reference/index.ts');
-    const nova = await startNovaReference({});
+    const nova = await startNovaReference({ maxMicroversion: release });
     // Password auth against the backend's Keystone-compatible endpoint, so the catalog path runs too.
     return { env: passwordAuthEnv(nova), faults: NOVA_FAULTS, setFaults: (f) => nova.setFaults(f as never), close: () => nova.close() };
   },
 };
 
+/**
+ * The upstream releases each reference backend imitates, for the self-tests that prove the suite against every
+ * one (undefined: the default). Nova's is known by its max microversion: Zed 2.93 and the newest, 2.104.
+ */
+const REFERENCE_RELEASES: Record<string, (string | undefined)[]> = { nova: [undefined, '2.104'] };
+
+export function referenceReleases(target: AnyTarget): (string | undefined)[] {
+  return REFERENCE_RELEASES[target.name] ?? [undefined];
+}
+
 /** Starts the reference backend of one target on 127.0.0.1. */
-export function startReferenceBackend(target: AnyTarget): Promise<ReferenceBackend> {
+export function startReferenceBackend(target: AnyTarget, release?: string): Promise<ReferenceBackend> {
   const start = REFERENCE_BACKENDS[target.name];
   if (!start) throw new Error(`no reference backend for ${target.name}`);
-  return start();
+  return start(release);
 }
 
 export async function startEmbedded(targets: AnyTarget[]): Promise<EmbeddedBackend> {

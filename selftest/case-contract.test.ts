@@ -33,7 +33,7 @@ const NOVA_REQUEST_KEYS = {
   legacyMicroversionHeader: true,
   auth: true,
 } satisfies Record<keyof NovaUpdateRequest, true>;
-const NOVA_SETUP_KEYS = { server: true } satisfies Record<keyof NovaSetup, true>;
+const NOVA_SETUP_KEYS = { server: true, lock: true, stop: true } satisfies Record<keyof NovaSetup, true>;
 
 type Doc = CaseFile<ConformanceCase<Record<string, unknown>, Record<string, unknown>>>;
 
@@ -140,7 +140,7 @@ describe('a planted typo fails loading, naming file, case and key', () => {
     b.request.auth = 'bogos';
     expect(loadPlanted(NOVA, doc).split('\n')).toEqual([
       `nova/servers-update.cases.yaml: case ${a.id}: setup has unknown key "servr"`,
-      `nova/servers-update.cases.yaml: case ${b.id}: request.auth must be one of "default", "none", "bogus"`,
+      `nova/servers-update.cases.yaml: case ${b.id}: request.auth must be one of "default", "none", "bogus", "reader"`,
     ]);
   });
 

@@ -40,3 +40,64 @@ describe('scopeVariants', () => {
     expect(at('1.37')?.expect.error?.causes?.[0]?.field).toBe('metadata.ownerReferences[0].uid');
   });
 });
+
+describe('Nova: the release is known by its max microversion', () => {
+  const nova = targetNamed('nova');
+  const facts = (max: string, more: object = {}) => ({
+    range: { min: '2.1', max },
+    targetMax: max,
+    altConfigured: true,
+    altServerId: 'alt',
+    readerConfigured: true,
+    authMode: 'keystone',
+    ...more,
+  });
+  const reader = casesOf(nova).filter((c) => c.id === 'nova.servers.update.reader-forbidden');
+  const at = (max: string) => scopeVariants(nova.variants(reader, facts(max)), nova.upstreamVersion(facts(max)))[0];
+  test("a reader may update on Zed's old policy defaults (2.93) and gets 403 from 2023.1 (2.95) on", () => {
+    expect(at('2.93')?.scoped?.expect.status).toBe(200);
+    expect(at('2.93')?.scoped?.because).toMatch(/enforce_new_defaults/);
+    expect(at('2.95')?.scoped).toBeUndefined();
+    expect(at('2.104')?.case.expect.status).toBe(403);
+  });
+  test('the token cases are skipped with the reason against noauth2, and the reader case without a reader', () => {
+    const pick = (id: string) =>
+      nova.variants(
+        casesOf(nova).filter((c) => c.id === id),
+        facts('2.93'),
+      )[0] as CaseVariant;
+    const noToken = pick('nova.servers.update.no-token');
+    expect(nova.skipReason(noToken, facts('2.93', { authMode: 'noauth' }))).toMatch(/noauth2/);
+    expect(nova.skipReason(noToken, facts('2.93'))).toBeUndefined();
+    expect(nova.skipReason(pick('nova.servers.update.reader-forbidden'), facts('2.93', { readerConfigured: false }))).toMatch(/OS_READER_USERNAME/);
+  });
+  test('response-shape cases run once per response schema inside the range; the others only at the request boundaries', () => {
+    const ids = (id: string) =>
+      nova
+        .variants(
+          casesOf(nova).filter((c) => c.id === id),
+          facts('2.104'),
+        )
+        .map((v) => v.variant);
+    expect(ids('nova.servers.update.empty-server-object')).toEqual([
+      '2.1',
+      '2.9',
+      '2.18',
+      '2.19',
+      '2.26',
+      '2.47',
+      '2.63',
+      '2.71',
+      '2.73',
+      '2.74',
+      '2.75',
+      '2.89',
+      '2.90',
+      '2.96',
+      '2.98',
+      '2.100',
+      '2.104',
+    ]);
+    expect(ids('nova.servers.update.rename-single-char')).toEqual(['2.1', '2.18', '2.19', '2.74', '2.75', '2.89', '2.90', '2.104']);
+  });
+});

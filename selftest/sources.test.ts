@@ -15,6 +15,7 @@ import { DOCUMENTS, isPlainSource, sourceLink } from '../reporters/sources.ts';
 const OBSERVATIONS = [
   'observed: kube-apiserver v1.34.10',
   'observed: nova 26.2.2 with keystone 22.0.2 and keystonemiddleware 10.1.0 (Debian bookworm): a bogus token → 401 {"error": {"code": 401, "title": "Unauthorized", ...}}',
+  'observed: nova 26.2.2 on Python 3.11 with jsonschema 4.10.3 answers 01.2.3.4 with 400 (backends/nova-real/README.md)',
 ];
 
 function caseFileSources(): { where: string; source: string }[] {

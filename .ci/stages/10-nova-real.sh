@@ -1,24 +1,60 @@
 #!/usr/bin/env bash
-# Real OpenStack Nova (Debian Zed) behind real Keystone: install, start, run the Update Server suite through the
-# ordinary configuration contract as a project member (with a second project) and as admin, then compare our
-# response schemas with Tempest's on the captured bodies. Stops what it started.
+# Real OpenStack Nova behind real Keystone, one release after the other (NOVA_REAL_RELEASE): Debian's Zed
+# (26.2.2, max microversion 2.93) and nova 34.0.0 from PyPI (2026.2, max 2.104, on PostgreSQL). For each: the
+# Update Server suite through the ordinary configuration contract as a project member (with a second project and
+# a reader-only user) and as admin; on Zed also our response schemas against Tempest's, and a run against Zed's
+# noauth2 pipeline (OS_AUTH_TYPE=none). Stops what it started.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 status=0
-bash backends/nova-real/install.sh --with-tempest >&2 || { echo "nova-real: install failed"; exit 1; }
-bash backends/nova-real/start.sh > /dev/null || { echo "nova-real: start failed"; bash backends/nova-real/stop.sh; exit 1; }
-trap 'bash backends/nova-real/stop.sh >&2' EXIT
-set -a
-# shellcheck disable=SC1091
-. backends/.state/nova-real.env
-set +a
 
-echo "── as project member (conformance-a), with the second project's credentials"
-CONFORMANCE_SUITES=nova CONFORMANCE_REPORT_DIR=reports/real-nova npx tsx cli/bin.ts run || status=1
-npx tsx backends/nova-real/compare-with-tempest.ts reports/real-nova || status=1
+# suite REPORT_DIR [VAR=value…]: one run of the Nova suite with the launcher's environment plus the overrides.
+suite() {
+  local dir="$1"
+  shift
+  env "$@" CONFORMANCE_SUITES=nova CONFORMANCE_REPORT_DIR="$dir" npx tsx cli/bin.ts run || status=1
+}
 
-echo "── as admin (cross-project cases do not apply: an admin may update any project's server)"
-OS_USERNAME="$NOVA_REAL_ADMIN_USERNAME" OS_PASSWORD="$NOVA_REAL_ADMIN_PASSWORD" OS_PROJECT_NAME="$NOVA_REAL_ADMIN_PROJECT_NAME" \
-  OS_ALT_USERNAME='' OS_ALT_PASSWORD='' OS_ALT_PROJECT_NAME='' NOVA_ALT_SERVER_IDS='' \
-  CONFORMANCE_SUITES=nova CONFORMANCE_REPORT_DIR=reports/real-nova-admin npx tsx cli/bin.ts run || status=1
+# release RELEASE AUTH: start that release, run its suites, stop it.
+release() {
+  local rel="$1" auth="$2" tag env_file
+  tag="$rel$([[ "$auth" == keystone ]] || echo "-$auth")"
+  export NOVA_REAL_RELEASE="$rel" NOVA_REAL_AUTH="$auth"
+  env_file="backends/.state/nova-real$([[ "$rel" == zed ]] || echo "-$rel").env"
+  echo "── nova $tag: start"
+  local t0=$SECONDS
+  if ! bash backends/nova-real/install.sh $([[ "$rel" == zed ]] && echo --with-tempest) >/dev/null; then
+    echo "nova-real $tag: install failed"; status=1; return
+  fi
+  if ! bash backends/nova-real/start.sh >/dev/null; then
+    echo "nova-real $tag: start failed"; status=1; bash backends/nova-real/stop.sh; return
+  fi
+  echo "   up in $((SECONDS - t0)) s"
+  (
+    set -a
+    # shellcheck disable=SC1090
+    . "$env_file"
+    set +a
+    if [[ "$auth" == noauth2 ]]; then
+      echo "── nova $tag: noauth2 pipeline, as user admin of the servers' project (no second project, no reader)"
+      suite "reports/real-nova-$tag"
+    else
+      echo "── nova $tag: as project member (conformance-a), with the second project and the reader-only user"
+      suite "reports/real-nova-$tag"
+      if [[ "$rel" == zed ]]; then npx tsx backends/nova-real/compare-with-tempest.ts "reports/real-nova-$tag" || status=1; fi
+      echo "── nova $tag: as admin (cross-project cases do not apply: an admin may update any project's server)"
+      suite "reports/real-nova-$tag-admin" OS_USERNAME="$NOVA_REAL_ADMIN_USERNAME" OS_PASSWORD="$NOVA_REAL_ADMIN_PASSWORD" \
+        OS_PROJECT_NAME="$NOVA_REAL_ADMIN_PROJECT_NAME" OS_ALT_USERNAME='' OS_ALT_PASSWORD='' OS_ALT_PROJECT_NAME='' \
+        NOVA_ALT_SERVER_IDS='' OS_READER_USERNAME='' OS_READER_PASSWORD='' OS_READER_PROJECT_NAME=''
+    fi
+    exit $status
+  ) || status=1
+  bash backends/nova-real/stop.sh >&2
+  echo "── nova $tag: $((SECONDS - t0)) s in all"
+}
+
+trap 'for r in zed 2026.2; do NOVA_REAL_RELEASE=$r bash backends/nova-real/stop.sh 2>/dev/null; done' EXIT
+release zed keystone
+release zed noauth2
+release 2026.2 keystone
 exit $status

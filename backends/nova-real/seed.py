@@ -1,14 +1,16 @@
 #!/usr/bin/python3
 """Seed servers into Nova's databases through Nova's own object layer
-(no hypervisor, no scheduler): flavor, nova-compute Service + HostMapping,
-Instances (with instance_extra and an info_cache) + InstanceMappings.
+(no hypervisor, no scheduler): flavor, nova-compute Service + ComputeNode +
+HostMapping, Instances (with instance_extra and an info_cache) +
+InstanceMappings + RequestSpecs (the scheduling record 2.104's
+pinned_availability_zone reads and writes).
 
 Usage: /usr/bin/python3 seed.py <nova.conf> <spec.json> <out seed.json>
 
 Idempotent: every seeded instance carries system_metadata conf_seed_key; a
 re-run finds it and resets its user-editable fields (name, description,
-access IPs, diskConfig, hostname, lock and power state) to the seed values
-instead of creating a duplicate. Nothing is saved when nothing differs.
+access IPs, diskConfig, hostname, lock and power state, pinned availability
+zone) to the seed values instead of creating a duplicate. Nothing is saved when nothing differs.
 """
 import json
 import sys
@@ -75,6 +77,22 @@ def main():
         else:
             svc.report_count = (svc.report_count or 0) + 1
             svc.save()  # refreshes updated_at
+        # Newer releases look the compute node of a host up (Nova 34 needs one per seeded host).
+        try:
+            node = objects.ComputeNode.get_by_host_and_nodename(cctx, HOST, HOST)
+        except exception.ComputeHostNotFound:
+            node = objects.ComputeNode(
+                cctx, host=HOST, hypervisor_hostname=HOST, uuid=str(uuid.uuid5(NS, "node-" + HOST)),
+                service_id=svc.id, vcpus=8, memory_mb=16384, local_gb=100, vcpus_used=0,
+                memory_mb_used=0, local_gb_used=0, hypervisor_type="fake", hypervisor_version=1,
+                cpu_info="{}", disk_available_least=100, free_ram_mb=16384, free_disk_gb=100,
+                current_workload=0, running_vms=0, host_ip="127.0.0.1", supported_hv_specs=[],
+                pci_device_pools=objects.PciDevicePoolList(objects=[]), metrics="[]",
+                extra_resources=None, stats={}, numa_topology=None, cpu_allocation_ratio=16.0,
+                ram_allocation_ratio=1.5, disk_allocation_ratio=1.0, mapped=1)
+            node.create()
+        # Nova 34 instances on a node name their compute node (compute_id); Zed has no such field.
+        node_ref = {"compute_id": node.id} if "compute_id" in objects.Instance.fields else {}
 
         flavor_for_instance = objects.Flavor.get_by_flavor_id(ctx, FLAVOR_ID)
 
@@ -116,7 +134,7 @@ def main():
                     context=cctx, uuid=inst_uuid,
                     project_id=proj, user_id=s["user_id"],
                     display_name=s["name"], display_description=s["description"],
-                    hostname=s["hostname"], host=HOST, node=HOST, launched_on=HOST,
+                    hostname=s["hostname"], host=HOST, node=HOST, launched_on=HOST, **node_ref,
                     availability_zone="nova",
                     flavor=flavor_for_instance, old_flavor=None, new_flavor=None,
                     instance_type_id=flavor_for_instance.id,
@@ -184,6 +202,18 @@ def main():
                     inst.system_metadata = sm
             if inst.obj_what_changed():
                 inst.save()
+            # The scheduling record, created as the conductor does at boot; unpinned like a plain boot.
+            try:
+                spec_obj = objects.RequestSpec.get_by_instance_uuid(ctx, inst.uuid)
+            except exception.RequestSpecNotFound:
+                spec_obj = objects.RequestSpec.from_components(
+                    ctx, inst.uuid, objects.ImageMeta.from_dict({"id": IMAGE_REF, "properties": {}}),
+                    flavor_for_instance, None, objects.InstancePCIRequests(requests=[]), {}, None,
+                    None, project_id=proj, user_id=s["user_id"])
+                spec_obj.create()
+            if spec_obj.availability_zone is not None:
+                spec_obj.availability_zone = None
+                spec_obj.save()
             vif = inst.info_cache.network_info[0]
             fixed = [ip for ip in vif.fixed_ips()][0]
             result["servers"].append({

@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# Start a real OpenStack Nova API (Debian bookworm python3-nova = Zed 26.2.2,
-# microversions 2.1-2.93) behind a real Keystone (python3-keystone, fernet,
-# sqlite/WAL), plus a read-only Neutron stand-in, all on 127.0.0.1.
+# Start a real OpenStack Nova API behind a real Keystone, plus a read-only
+# Neutron stand-in, all on 127.0.0.1. NOVA_REAL_RELEASE picks the release:
+#   zed (default)  Debian bookworm python3-nova = Zed 26.2.2 (microversions
+#                  2.1-2.93) + python3-keystone, sqlite/WAL, eventlet nova-api
+#   2026.2         nova 34.0.0 (2.1-2.104) + keystone 30.0.0 +
+#                  keystonemiddleware 13.0.1 from PyPI in a cached virtualenv,
+#                  on a PostgreSQL server of its own, the API served by gunicorn
+#                  (nova.wsgi.osapi_compute:application, 2 workers x 4 threads)
 #
 # Idempotent: installs only what is missing, initialises only what is not
 # initialised, reuses servers it already started, re-seeds without duplicates.
@@ -11,21 +16,38 @@
 #
 # Env knobs: NOVA_REAL_KEYSTONE_PORT (25000), NOVA_REAL_NOVA_PORT (28774),
 #            NOVA_REAL_NEUTRON_PORT (29696), NOVA_REAL_READY_TIMEOUT (90 s),
+#            NOVA_REAL_POSTGRES_PORT (25432, 2026.2 only),
 #            NOVA_REAL_ENFORCE_NEW_DEFAULTS (0|1; 1 = oslo.policy
-#            enforce_new_defaults, which makes a reader-only user get 403)
+#            enforce_new_defaults, which makes a reader-only user get 403;
+#            default: the release's own, false on Zed, true from 2023.1),
+#            NOVA_REAL_AUTH (keystone | noauth2: Zed's [api] auth_strategy =
+#            noauth2, reached with OS_AUTH_TYPE=none and a "user:project" token)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 BACKENDS="$(cd "$HERE/.." && pwd)"
-STATE="$BACKENDS/.state/nova-real"
-ENV_OUT="$BACKENDS/.state/nova-real.env"
-PY=/usr/bin/python3
+RELEASE="${NOVA_REAL_RELEASE:-zed}"
+AUTH="${NOVA_REAL_AUTH:-keystone}"
+case "$RELEASE" in
+  zed) SUFFIX=""; MAX_MV=2.93 ;;
+  2026.2) SUFFIX="-2026.2"; MAX_MV=2.104 ;;
+  *) printf '[nova-real] unknown NOVA_REAL_RELEASE %s (zed or 2026.2)\n' "$RELEASE" >&2; exit 1 ;;
+esac
+case "$AUTH" in
+  keystone) ;;
+  noauth2) [[ "$RELEASE" == zed ]] || { printf '[nova-real] noauth2 exists only on zed (removed upstream later)\n' >&2; exit 1; } ;;
+  *) printf '[nova-real] unknown NOVA_REAL_AUTH %s (keystone or noauth2)\n' "$AUTH" >&2; exit 1 ;;
+esac
+STATE="$BACKENDS/.state/nova-real$SUFFIX"
+ENV_OUT="$BACKENDS/.state/nova-real$SUFFIX.env"
+export NOVA_REAL_STATE_DIR="$STATE"
 
 KS_PORT="${NOVA_REAL_KEYSTONE_PORT:-25000}"
 NOVA_PORT="${NOVA_REAL_NOVA_PORT:-28774}"
 NEUTRON_PORT="${NOVA_REAL_NEUTRON_PORT:-29696}"
+PG_PORT="${NOVA_REAL_POSTGRES_PORT:-25432}"
 READY_TIMEOUT="${NOVA_REAL_READY_TIMEOUT:-90}"
-NEW_DEFAULTS="${NOVA_REAL_ENFORCE_NEW_DEFAULTS:-0}"
+NEW_DEFAULTS="${NOVA_REAL_ENFORCE_NEW_DEFAULTS:-}"
 HOST=127.0.0.1
 REGION=RegionOne
 
@@ -36,7 +58,12 @@ t0=$(date +%s.%N)
 mkdir -p "$STATE"/{logs,run,nova/locks}
 
 # ---------------------------------------------------------------- packages
-"$HERE/install.sh"
+if [[ "$RELEASE" == zed ]]; then
+  "$HERE/install.sh"
+  PY=/usr/bin/python3
+else
+  PY="$("$HERE/install.sh")"
+fi
 
 # ---------------------------------------------------------------- secrets
 SECRETS="$STATE/secrets.env"
@@ -49,6 +76,7 @@ if [[ ! -s "$SECRETS" ]]; then
     echo "MEMBER_B_PASSWORD=$(gen)"
     echo "READER_A_PASSWORD=$(gen)"
     echo "NOVA_SERVICE_PASSWORD=$(gen)"
+    echo "DB_PASSWORD=$(gen)"
   } >"$SECRETS"
   umask 022
 fi
@@ -133,16 +161,17 @@ start_service() {
 
 # Refuse to mix ports with an already-running set.
 PORTS_FILE="$STATE/ports.env"
-if [[ -s "$PORTS_FILE" ]] && { running keystone "$STATE" || running nova-api "$STATE" || running neutron "$STATE"; }; then
-  # shellcheck disable=SC1090
+now="KS_PORT=$KS_PORT NOVA_PORT=$NOVA_PORT NEUTRON_PORT=$NEUTRON_PORT PG_PORT=$PG_PORT NEW_DEFAULTS=$NEW_DEFAULTS AUTH=$AUTH"
+if [[ -s "$PORTS_FILE" ]] && { running keystone "$STATE" || running nova-api "$STATE" || running neutron "$STATE" || running postgres "$STATE"; }; then
   prev="$(cat "$PORTS_FILE")"
-  now="KS_PORT=$KS_PORT NOVA_PORT=$NOVA_PORT NEUTRON_PORT=$NEUTRON_PORT NEW_DEFAULTS=$NEW_DEFAULTS"
   [[ "$prev" == "$now" ]] || die "already running with '$prev'; run stop.sh first to use '$now'"
 fi
-echo "KS_PORT=$KS_PORT NOVA_PORT=$NOVA_PORT NEUTRON_PORT=$NEUTRON_PORT NEW_DEFAULTS=$NEW_DEFAULTS" >"$PORTS_FILE"
+echo "$now" >"$PORTS_FILE"
 
+SERVICES=("keystone:$KS_PORT" "neutron:$NEUTRON_PORT" "nova-api:$NOVA_PORT")
+[[ "$RELEASE" == zed ]] || SERVICES+=("postgres:$PG_PORT")
 # Check every port up front so that nothing is started when one is taken.
-for pair in "keystone:$KS_PORT" "neutron:$NEUTRON_PORT" "nova-api:$NOVA_PORT"; do
+for pair in "${SERVICES[@]}"; do
   running "${pair%%:*}" "$STATE" || ensure_free "${pair%%:*}" "${pair##*:}"
 done
 
@@ -150,6 +179,51 @@ KS_URL="http://$HOST:$KS_PORT"
 NOVA_URL="http://$HOST:$NOVA_PORT"
 NEUTRON_URL="http://$HOST:$NEUTRON_PORT"
 COMPUTE_ENDPOINT="$NOVA_URL/v2.1"
+
+# ---------------------------------------------------------------- database server
+# Zed keeps sqlite (WAL) and a one-worker eventlet API; 2026.2 runs a PostgreSQL server of its own so the
+# API's workers and threads write concurrently as in production (sqlite answers "database is locked").
+if [[ "$RELEASE" == zed ]]; then
+  DB_KEYSTONE="sqlite:///$STATE/keystone.db"
+  DB_NOVA_API="sqlite:///$STATE/nova_api.db"
+  DB_CELL0="sqlite:///$STATE/nova_cell0.db"
+  DB_CELL1="sqlite:///$STATE/nova_cell1.db"
+else
+  PGBIN=/usr/lib/postgresql/15/bin
+  PGDATA="$STATE/pg"
+  # postgres refuses to run as root: the cluster belongs to Debian's postgres user.
+  as_pg() { setpriv --reuid=postgres --regid=postgres --init-groups "$@"; }
+  if [[ ! -s "$PGDATA/PG_VERSION" ]]; then
+    log "initialising PostgreSQL in $PGDATA"
+    rm -rf "$PGDATA"
+    install -d -o postgres -g postgres -m 700 "$PGDATA"
+    printf '%s\n' "$DB_PASSWORD" >"$STATE/pg.pw"
+    chown postgres "$STATE/pg.pw"
+    as_pg "$PGBIN/initdb" -D "$PGDATA" -U postgres --auth-local=peer --auth-host=scram-sha-256 \
+      --pwfile="$STATE/pg.pw" -E UTF8 --locale=C.UTF-8 >>"$STATE/logs/postgres-init.log" 2>&1
+    rm -f "$STATE/pg.pw"
+  fi
+  # fsync off: a throw-away test database; durability costs time and buys nothing here.
+  start_service postgres "$PG_PORT" "postgresql://$HOST:$PG_PORT" "$STATE/logs/postgres.log" \
+    setpriv --reuid=postgres --regid=postgres --init-groups "$PGBIN/postgres" -D "$PGDATA" \
+    -c listen_addresses="$HOST" -p "$PG_PORT" -c unix_socket_directories="$PGDATA" -c max_connections=200 \
+    -c fsync=off -c synchronous_commit=off -c full_page_writes=off
+  deadline=$(( $(date +%s) + READY_TIMEOUT ))
+  until as_pg "$PGBIN/pg_isready" -q -h "$PGDATA" -p "$PG_PORT"; do
+    kill -0 "$(cat "$(pidfile postgres)")" 2>/dev/null || { tail -n 20 "$STATE/logs/postgres.log" >&2; die "postgres exited"; }
+    (( $(date +%s) < deadline )) || die "postgres not ready after ${READY_TIMEOUT}s"
+    sleep 0.2
+  done
+  for db in keystone nova_api nova_cell0 nova_cell1; do
+    as_pg "$PGBIN/psql" -h "$PGDATA" -p "$PG_PORT" -U postgres -qtAc "SELECT 1 FROM pg_database WHERE datname='$db'" | grep -q 1 \
+      || as_pg "$PGBIN/psql" -h "$PGDATA" -p "$PG_PORT" -U postgres -qc "CREATE DATABASE $db" >&2
+  done
+  DBU="postgresql+psycopg2://postgres:$DB_PASSWORD@$HOST:$PG_PORT"
+  DB_KEYSTONE="$DBU/keystone"
+  DB_NOVA_API="$DBU/nova_api"
+  DB_CELL0="$DBU/nova_cell0"
+  DB_CELL1="$DBU/nova_cell1"
+fi
 
 # ---------------------------------------------------------------- configs
 KS_CONF="$STATE/keystone.conf"
@@ -160,7 +234,7 @@ use_stderr = false
 debug = false
 
 [database]
-connection = sqlite:///$STATE/keystone.db
+connection = $DB_KEYSTONE
 
 [token]
 provider = fernet
@@ -185,7 +259,14 @@ enabled = true
 backend = dogpile.cache.memory
 EOF
 
-cp "$STATE/nova-common/usr/share/nova-common/api-paste.ini" "$STATE/api-paste.ini"
+if [[ "$RELEASE" == zed ]]; then
+  cp "$STATE/nova-common/usr/share/nova-common/api-paste.ini" "$STATE/api-paste.ini"
+else
+  cp "$(dirname "$PY")/../etc/nova/api-paste.ini" "$STATE/api-paste.ini"
+fi
+# Unset: the release's own default (Zed false, 2023.1 on true).
+POLICY_LINE=""
+[[ -z "$NEW_DEFAULTS" ]] || POLICY_LINE="enforce_new_defaults = $([[ "$NEW_DEFAULTS" == 1 ]] && echo true || echo false)"
 NOVA_CONF="$STATE/nova.conf"
 cat >"$NOVA_CONF" <<EOF
 [DEFAULT]
@@ -203,16 +284,16 @@ osapi_compute_workers = 1
 service_down_time = 315360000
 
 [api]
-auth_strategy = keystone
+auth_strategy = $AUTH
 
 [wsgi]
 api_paste_config = $STATE/api-paste.ini
 
 [api_database]
-connection = sqlite:///$STATE/nova_api.db
+connection = $DB_NOVA_API
 
 [database]
-connection = sqlite:///$STATE/nova_cell1.db
+connection = $DB_CELL1
 
 [oslo_messaging_notifications]
 driver = noop
@@ -221,7 +302,7 @@ driver = noop
 lock_path = $STATE/nova/locks
 
 [oslo_policy]
-enforce_new_defaults = $([[ "$NEW_DEFAULTS" == 1 ]] && echo true || echo false)
+$POLICY_LINE
 
 [keystone_authtoken]
 www_authenticate_uri = $KS_URL/v3
@@ -250,9 +331,11 @@ EOF
 KS_LOG="$STATE/logs/keystone.log"
 ksm() { "$PY" -c 'from keystone.cmd.manage import main; main()' --config-file "$KS_CONF" "$@"; }
 if [[ ! -e "$STATE/keystone.initialised" ]]; then
-  log "initialising keystone (sqlite WAL, fernet)"
-  rm -f "$STATE"/keystone.db*
-  "$PY" -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("PRAGMA journal_mode=WAL"); c.close()' "$STATE/keystone.db"
+  log "initialising keystone (fernet)"
+  if [[ "$RELEASE" == zed ]]; then
+    rm -f "$STATE"/keystone.db*
+    "$PY" -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("PRAGMA journal_mode=WAL"); c.close()' "$STATE/keystone.db"
+  fi
   ksm db_sync >>"$STATE/logs/keystone-manage.log" 2>&1
   mkdir -p "$STATE/fernet-keys" "$STATE/credential-keys"
   ksm fernet_setup --keystone-user root --keystone-group root >>"$STATE/logs/keystone-manage.log" 2>&1
@@ -285,14 +368,16 @@ EOF
 NM_LOG="$STATE/logs/nova-manage.log"
 nm() { "$PY" -c 'from nova.cmd.manage import main; main()' --config-file "$NOVA_CONF" "$@"; }
 if [[ ! -e "$STATE/nova.initialised" ]]; then
-  log "initialising nova databases (sqlite)"
-  rm -f "$STATE"/nova_api.db* "$STATE"/nova_cell0.db* "$STATE"/nova_cell1.db*
-  for db in nova_api nova_cell0 nova_cell1; do
-    "$PY" -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("PRAGMA journal_mode=WAL"); c.close()' "$STATE/$db.db"
-  done
+  log "initialising nova databases"
+  if [[ "$RELEASE" == zed ]]; then
+    rm -f "$STATE"/nova_api.db* "$STATE"/nova_cell0.db* "$STATE"/nova_cell1.db*
+    for db in nova_api nova_cell0 nova_cell1; do
+      "$PY" -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("PRAGMA journal_mode=WAL"); c.close()' "$STATE/$db.db"
+    done
+  fi
   nm api_db sync >>"$NM_LOG" 2>&1
-  nm cell_v2 map_cell0 --database_connection "sqlite:///$STATE/nova_cell0.db" >>"$NM_LOG" 2>&1
-  nm cell_v2 create_cell --name cell1 --database_connection "sqlite:///$STATE/nova_cell1.db" \
+  nm cell_v2 map_cell0 --database_connection "$DB_CELL0" >>"$NM_LOG" 2>&1
+  nm cell_v2 create_cell --name cell1 --database_connection "$DB_CELL1" \
     --transport-url fake:// >>"$NM_LOG" 2>&1
   nm db sync >>"$NM_LOG" 2>&1
   touch "$STATE/nova.initialised"
@@ -329,14 +414,25 @@ start_service neutron "$NEUTRON_PORT" "$NEUTRON_URL" "$STATE/logs/neutron.log" "
 wait_http neutron "$NEUTRON_URL/" 200 "$STATE/logs/neutron.log"
 
 # ---------------------------------------------------------------- nova-api
-start_service nova-api "$NOVA_PORT" "$NOVA_URL" "$STATE/logs/nova-api.out" "$PY" -c 'from nova.cmd.api import main; main()' \
-  --config-file "$NOVA_CONF"
+if [[ "$RELEASE" == zed ]]; then
+  start_service nova-api "$NOVA_PORT" "$NOVA_URL" "$STATE/logs/nova-api.out" "$PY" -c 'from nova.cmd.api import main; main()' \
+    --config-file "$NOVA_CONF"
+else
+  # Nova 34 has no nova-api command: gunicorn serves its WSGI entry point with the unmodified api-paste.ini.
+  # Nova's init_application hands sys.argv to oslo.config, so the config file clears gunicorn's arguments.
+  # keepalive above the client's idle timeout (undici: 4 s): with gunicorn's default 2 s the server closes idle
+  # connections just as a client reuses one, and the request dies with ECONNRESET.
+  printf '%s\n' 'import sys' 'sys.argv[1:] = []' "bind = '$HOST:$NOVA_PORT'" 'workers = 2' 'threads = 4' \
+    "worker_class = 'gthread'" 'timeout = 120' 'keepalive = 75' >"$STATE/gunicorn.conf.py"
+  start_service nova-api "$NOVA_PORT" "$NOVA_URL" "$STATE/logs/nova-api.out" env OS_NOVA_CONFIG_DIR="$STATE" \
+    "$(dirname "$PY")/gunicorn" -c "$STATE/gunicorn.conf.py" nova.wsgi.osapi_compute:application
+fi
 wait_http nova-api "$NOVA_URL/" 200 "$STATE/logs/nova-api.log"
 
 # ---------------------------------------------------------------- env + smoke test
-"$PY" - "$STATE" "$KS_URL/v3" "$COMPUTE_ENDPOINT" "$ENV_OUT" <<'EOF'
+"$PY" - "$STATE" "$KS_URL/v3" "$COMPUTE_ENDPOINT" "$ENV_OUT" "$MAX_MV" "$AUTH" "$RELEASE" <<'EOF'
 import json, os, sys, urllib.request, urllib.error
-state, auth_url, compute, env_out = sys.argv[1:5]
+state, auth_url, compute, env_out, max_mv, auth, release = sys.argv[1:8]
 sec = dict(l.strip().split("=", 1) for l in open(os.path.join(state, "secrets.env")) if "=" in l)
 ids = json.load(open(os.path.join(state, "ks-ids.json")))
 seed = json.load(open(os.path.join(state, "seed.json")))
@@ -353,20 +449,34 @@ env = [
     ("OS_INTERFACE", "public"),
     ("OS_ALT_USERNAME", "conf-member-b"), ("OS_ALT_PASSWORD", sec["MEMBER_B_PASSWORD"]),
     ("OS_ALT_PROJECT_NAME", "conformance-b"),
-    ("NOVA_SERVER_IDS", ",".join(s["id"] for s in a)),
+    # The pool holds the plain ACTIVE servers; the SHUTOFF one serves the cases that need one (targets without
+    # a compute service cannot stop a server), the locked one is left alone.
+    ("NOVA_SERVER_IDS", ",".join(s["id"] for s in a if s["state"] == "ACTIVE" and not s["locked"])),
     ("NOVA_ALT_SERVER_IDS", ",".join(s["id"] for s in b)),
     ("NOVA_SHUTOFF_SERVER_ID", next(s["id"] for s in a if s["state"] == "SHUTOFF")),
     ("NOVA_LOCKED_SERVER_ID", next(s["id"] for s in a if s["locked"])),
     ("NOVA_REAL_ADMIN_USERNAME", "admin"), ("NOVA_REAL_ADMIN_PASSWORD", sec["ADMIN_PASSWORD"]),
     ("NOVA_REAL_ADMIN_PROJECT_NAME", "admin"),
+    ("OS_READER_USERNAME", "conf-reader-a"), ("OS_READER_PASSWORD", sec["READER_A_PASSWORD"]),
+    ("OS_READER_PROJECT_NAME", "conformance-a"),
     ("NOVA_REAL_READER_USERNAME", "conf-reader-a"),
     ("NOVA_REAL_READER_PASSWORD", sec["READER_A_PASSWORD"]),
     ("NOVA_REAL_READER_PROJECT_NAME", "conformance-a"),
     ("NOVA_REAL_PROJECT_ID", P["conformance-a"]), ("NOVA_REAL_ALT_PROJECT_ID", P["conformance-b"]),
     ("NOVA_REAL_COMPUTE_URL", compute),
-    ("NOVA_REAL_MIN_MICROVERSION", "2.1"), ("NOVA_REAL_MAX_MICROVERSION", "2.93"),
+    ("NOVA_REAL_MIN_MICROVERSION", "2.1"), ("NOVA_REAL_MAX_MICROVERSION", max_mv),
+    ("NOVA_REAL_RELEASE", release), ("NOVA_REAL_AUTH", auth),
 ]
-# smoke test: member A can read its first server through keystone + nova
+if auth == "noauth2":
+    # Nova's NoAuthMiddleware takes "user:project" as the token and makes user "admin" an admin (other
+    # users get no roles at all): the run is the admin of project A, through the compute URL directly.
+    noauth = [("OS_AUTH_TYPE", "none"), ("OS_TOKEN", "admin:" + P["conformance-a"]),
+              ("OS_COMPUTE_ENDPOINT_OVERRIDE", compute)]
+    # (no reader either: noauth2 gives users no roles)
+    keep = ("NOVA_SERVER_IDS", "NOVA_SHUTOFF_SERVER_ID", "NOVA_LOCKED_SERVER_ID", "NOVA_REAL_ADMIN", "NOVA_REAL_PROJECT",
+            "NOVA_REAL_ALT_PROJECT", "NOVA_REAL_COMPUTE", "NOVA_REAL_M", "NOVA_REAL_RELEASE", "NOVA_REAL_AUTH")
+    env = noauth + [(k, v) for k, v in env if k.startswith(keep)]
+# smoke test: member A (the admin under noauth2) can read its first server through keystone + nova
 body = {"auth": {"identity": {"methods": ["password"], "password": {"user": {
     "name": "conf-member-a", "domain": {"name": "Default"},
     "password": sec["MEMBER_A_PASSWORD"]}}},
@@ -374,6 +484,8 @@ body = {"auth": {"identity": {"methods": ["password"], "password": {"user": {
 req = urllib.request.Request(auth_url + "/auth/tokens", json.dumps(body).encode(),
                              {"Content-Type": "application/json"})
 tok = urllib.request.urlopen(req, timeout=30).headers["X-Subject-Token"]
+if auth == "noauth2":
+    tok = "admin:" + P["conformance-a"]
 req = urllib.request.Request(compute + "/servers/" + a[0]["id"], headers={"X-Auth-Token": tok})
 try:
     st = urllib.request.urlopen(req, timeout=30).status

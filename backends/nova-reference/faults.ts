@@ -71,7 +71,13 @@ export type NovaFault =
   | 'malformed-json-500'
   | 'reset-access-ipv4'
   | 'update-204-no-body'
-  | 'json-as-text-plain';
+  | 'json-as-text-plain'
+  | 'update-checks-lock'
+  | 'update-checks-state'
+  | 'policy-defaults-swapped'
+  | 'pin-any-zone'
+  | 'no-fqdn-hostname'
+  | 'ipv4-leading-zeros';
 
 export interface NovaFaultInfo {
   name: NovaFault;
@@ -254,6 +260,37 @@ export const NOVA_FAULTS: readonly NovaFaultInfo[] = [
     name: 'json-as-text-plain',
     family: 'headers',
     description: 'JSON answers (servers and faults) carry Content-Type text/plain instead of application/json.',
+  },
+  {
+    name: 'update-checks-lock',
+    family: 'status-code',
+    description: 'Updating a locked server answers 409 conflictingRequest, even for its owner (Nova has no lock check on update).',
+  },
+  {
+    name: 'update-checks-state',
+    family: 'status-code',
+    description: 'Updating a SHUTOFF server answers 409 conflictingRequest (Nova has no state check on update).',
+  },
+  {
+    name: 'policy-defaults-swapped',
+    family: 'status-code',
+    description:
+      "The policy defaults of the other releases: a reader-only user may update where the release enforces the new defaults (2.95+), and is refused with 403 on Zed's old defaults.",
+  },
+  {
+    name: 'pin-any-zone',
+    family: 'status-code',
+    description: 'pinned_availability_zone (2.104) takes any zone name: no 409 for another zone or for moving an existing pin.',
+  },
+  {
+    name: 'no-fqdn-hostname',
+    family: 'status-code',
+    description: "hostname keeps the 2.90 rules at 2.94+ (2-63 characters, letters, digits and inner dashes), instead of 2.94's FQDN pattern.",
+  },
+  {
+    name: 'ipv4-leading-zeros',
+    family: 'status-code',
+    description: 'accessIPv4 octets may carry leading zeros ("01.2.3.4"), as Python\'s ipaddress allowed before 3.9.5.',
   },
 ];
 

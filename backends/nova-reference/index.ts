@@ -32,7 +32,7 @@ export interface NovaReference {
   url: string;
   /** e.g. http://127.0.0.1:PORT/identity/v3 */
   identityUrl: string;
-  users: Record<'memberA' | 'memberB' | 'admin', NovaReferenceUser>;
+  users: Record<'memberA' | 'memberB' | 'admin' | 'readerA', NovaReferenceUser>;
   serverIds: { a: string[]; b: string[] };
   setFaults(f: NovaFault[]): void;
   close(): Promise<void>;
@@ -62,7 +62,7 @@ export async function startNovaReference(opts: NovaReferenceOptions = {}): Promi
   return {
     url: `${running.origin}/v2.1`,
     identityUrl: `${running.origin}/identity/v3`,
-    users: { memberA: user(u.memberA), memberB: user(u.memberB), admin: user(u.admin) },
+    users: { memberA: user(u.memberA), memberB: user(u.memberB), admin: user(u.admin), readerA: user(u.readerA) },
     serverIds: running.serverIds,
     setFaults: (f) => running.setFaults(f),
     close: () => running.close(),
@@ -88,6 +88,9 @@ export function passwordAuthEnv(ref: NovaReference, origin?: string): Record<str
     OS_ALT_USERNAME: u.memberB.username,
     OS_ALT_PASSWORD: u.memberB.password,
     OS_ALT_PROJECT_NAME: u.memberB.project,
+    OS_READER_USERNAME: u.readerA.username,
+    OS_READER_PASSWORD: u.readerA.password,
+    OS_READER_PROJECT_NAME: u.readerA.project,
     NOVA_SERVER_IDS: ref.serverIds.a.join(','),
     NOVA_ALT_SERVER_IDS: ref.serverIds.b.join(','),
     // The catalog names the backend itself: through another origin, the override keeps compute traffic there.

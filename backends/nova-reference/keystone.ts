@@ -46,7 +46,7 @@ function hexId(): string {
 export class Keystone {
   readonly projectA: Project = { id: hexId(), name: 'uc-project-a' };
   readonly projectB: Project = { id: hexId(), name: 'uc-project-b' };
-  readonly users: { memberA: User; memberB: User; admin: User };
+  readonly users: { memberA: User; memberB: User; admin: User; readerA: User };
   private readonly tokens = new Map<string, TokenInfo>();
   private readonly roleIds = new Map<string, string>();
 
@@ -67,12 +67,13 @@ export class Keystone {
       memberA: mk('member-a', this.projectA, ['member', 'reader']),
       memberB: mk('member-b', this.projectB, ['member', 'reader']),
       admin: mk('admin', this.projectA, ['admin', 'member', 'reader']),
+      readerA: mk('reader-a', this.projectA, ['reader']),
     };
     for (const r of ['admin', 'member', 'reader']) this.roleIds.set(r, hexId());
   }
 
   private allUsers(): User[] {
-    return [this.users.memberA, this.users.memberB, this.users.admin];
+    return [this.users.memberA, this.users.memberB, this.users.admin, this.users.readerA];
   }
 
   /** The token's identity when it is valid and unexpired (static tokens included). */

@@ -71,8 +71,8 @@ export function unauthorizedReply(keystone: Keystone, identityUrl: string, fault
 
 interface Route {
   urlProjectId?: string;
-  /** servers | servers/detail | servers/{id} */
-  kind: 'collection' | 'detail' | 'member';
+  /** servers | servers/detail | servers/{id} | servers/{id}/action */
+  kind: 'collection' | 'detail' | 'member' | 'action';
   serverId?: string;
 }
 
@@ -86,17 +86,56 @@ function safeDecode(s: string): string {
 
 /** Matches `/v2.1[/{project_id}]/servers[/detail|/{id}]`. */
 export function matchRoute(path: string): Route | undefined {
-  const m = /^\/v2\.1(?:\/([0-9a-fA-F-]{1,64}))?\/servers(?:\/([^/]+))?\/?$/.exec(path);
+  const m = /^\/v2\.1(?:\/([0-9a-fA-F-]{1,64}))?\/servers(?:\/([^/]+)(\/action)?)?\/?$/.exec(path);
   if (!m) return undefined;
   const urlProjectId = m[1];
   const tail = m[2] ? safeDecode(m[2]) : undefined;
   if (tail === undefined) return { urlProjectId, kind: 'collection' };
+  if (m[3]) return { urlProjectId, kind: 'action', serverId: tail };
   if (tail === 'detail') return { urlProjectId, kind: 'detail' };
   return { urlProjectId, kind: 'member', serverId: tail };
 }
 
 function isAdmin(t: TokenInfo): boolean {
   return t.roles.includes('admin');
+}
+
+/**
+ * `os_compute_api:servers:update`: from 2023.1 (max microversion 2.95) Nova enforces the new defaults (project
+ * member or admin); Zed's default ORs in the deprecated admin_or_owner rule, so any role on the project passes.
+ */
+function mayUpdate(deps: ComputeDeps, t: TokenInfo, faults: ReadonlySet<NovaFault>): boolean {
+  const newDefaults = atLeast(deps.maxMicroversion, '2.95') !== faults.has('policy-defaults-swapped');
+  return !newDefaults || isAdmin(t) || t.roles.includes('member');
+}
+
+/** The server actions the cases' setup uses: lock/unlock (API only) and os-stop/os-start (here at once). */
+function serverAction(
+  deps: ComputeDeps,
+  token: TokenInfo,
+  id: string,
+  body: unknown,
+  fault: (s: number, m: string) => Reply,
+  vh: Record<string, string>,
+): Reply {
+  const found = findServer(deps, token, id);
+  if (found === undefined || found === 'other-project') return fault(404, `Instance ${id} could not be found.`);
+  const name = body && typeof body === 'object' && !Array.isArray(body) ? Object.keys(body)[0] : undefined;
+  const arg = name ? (body as Record<string, unknown>)[name] : undefined;
+  const next: ServerRecord = { ...found, updated: novaTime() };
+  if (name === 'lock') {
+    next.locked = true;
+    const reason = arg && typeof arg === 'object' ? (arg as Record<string, unknown>).locked_reason : undefined;
+    next.lockedReason = typeof reason === 'string' ? reason : null;
+  } else if (name === 'unlock') {
+    next.locked = false;
+    next.lockedReason = null;
+  } else if (name === 'os-stop' || name === 'os-start') {
+    const stop = name === 'os-stop';
+    Object.assign(next, { status: stop ? 'SHUTOFF' : 'ACTIVE', vmState: stop ? 'stopped' : 'active', powerState: stop ? 4 : 1 });
+  } else return fault(400, `There is no such action: ${String(name)}`);
+  deps.store.put(next);
+  return { status: 202, headers: { ...vh } };
 }
 
 /** Instance lookup as `common.get_instance`: project-scoped for non-admins. */
@@ -112,7 +151,12 @@ type Body = { ok: true; value: unknown } | { ok: false; reply: Reply };
 export function handleCompute(req: RequestInfo, route: Route, token: TokenInfo, deps: ComputeDeps): Reply {
   const faults = deps.faults();
   const method = req.method.toUpperCase();
-  const allowed = route.kind === 'member' ? ['GET', 'PUT', 'DELETE'] : route.kind === 'collection' ? ['GET', 'POST'] : ['GET'];
+  const allowed =
+    route.kind === 'member'
+      ? ['GET', 'PUT', 'DELETE']
+      : route.kind === 'collection' || route.kind === 'action'
+        ? [...(route.kind === 'collection' ? ['GET'] : []), 'POST']
+        : ['GET'];
   if (!allowed.includes(method)) {
     if (route.kind === 'member' && faults.has('unrouted-405')) return faultReply(405, 'The method specified is not allowed for this resource.', faults);
     return PLAIN_404;
@@ -165,6 +209,7 @@ export function handleCompute(req: RequestInfo, route: Route, token: TokenInfo, 
     body: payload,
   });
 
+  if (route.kind === 'action') return serverAction(deps, token, route.serverId ?? '', body.value, fault, vh);
   if (route.kind === 'member') {
     const id = route.serverId ?? '';
     if (method === 'PUT') return updateServer(deps, token, id, body.value, mv, view, faults, fault, json);
@@ -229,6 +274,8 @@ function schemaQuirks(faults: ReadonlySet<NovaFault>): SchemaQuirks {
     lenientDiskConfig: faults.has('lenient-disk-config'),
     lenientDescription: faults.has('lenient-description'),
     lenientHostname: faults.has('lenient-hostname'),
+    noFqdnHostname: faults.has('no-fqdn-hostname'),
+    ipv4LeadingZeros: faults.has('ipv4-leading-zeros'),
     ignoreMicroversion: faults.has('ignore-microversion'),
     acceptCreateOnly: faults.has('accept-create-only-params'),
   };
@@ -290,8 +337,22 @@ function updateServer(
     if (faults.has('other-project-403')) return fault(403, "Policy doesn't allow os_compute_api:servers:update to be performed.");
     return fault(404, `Instance ${id} could not be found.`);
   }
+  if (!mayUpdate(deps, token, faults)) return fault(403, "Policy doesn't allow os_compute_api:servers:update to be performed.");
+  if (faults.has('update-checks-lock') && found.locked) return fault(409, `Instance ${id} is locked`);
+  if (faults.has('update-checks-state') && found.status === 'SHUTOFF') return fault(409, `Cannot 'update' instance ${id} while it is in vm_state stopped`);
   const fields = (payload as { server: Record<string, unknown> }).server;
   let next = applyUpdate(found, fields, faults);
+  if (atLeast(mv, '2.104') && 'pinned_availability_zone' in fields) {
+    const wanted = fields.pinned_availability_zone as string | null;
+    const pinned = found.pinnedAvailabilityZone;
+    if (wanted !== null && !faults.has('pin-any-zone')) {
+      if (pinned !== null && wanted !== pinned)
+        return fault(409, 'Cannot change pinned availability zone directly. Unpin first by setting pinned_availability_zone to null.');
+      if (pinned === null && wanted !== found.availabilityZone)
+        return fault(409, `Server can only be pinned to its current availability zone '${found.availabilityZone}', but '${wanted}' was requested.`);
+    }
+    next.pinnedAvailabilityZone = wanted;
+  }
   if (faults.has('touch-other-field')) next.metadata['uc-touched'] = String(Date.now());
   if (faults.has('reset-access-ipv4') && !('accessIPv4' in fields)) next = { ...next, accessIPv4: '' };
   if (changed(found, next)) next = { ...next, updated: novaTime() };

@@ -48,6 +48,8 @@ export interface ServerRecord {
   lockedReason: string | null;
   tags: string[];
   availabilityZone: string;
+  /** The RequestSpec's availability_zone (2.96 shows it, 2.104 sets it); null when unpinned. */
+  pinnedAvailabilityZone: string | null;
   host: string;
   hypervisorHostname: string;
   instanceName: string;
@@ -159,6 +161,7 @@ export class ServerStore {
       lockedReason: null,
       tags: [],
       availabilityZone: 'nova',
+      pinnedAvailabilityZone: null,
       host: 'compute-1',
       hypervisorHostname: 'compute-1.example.org',
       instanceName: `instance-${n.toString(16).padStart(8, '0')}`,

@@ -19,7 +19,9 @@ export interface MiniSchema {
   type?: string | string[];
   minLength?: number;
   maxLength?: number;
-  format?: 'name' | 'ipv4' | 'ipv6';
+  format?: 'name' | 'ipv4' | 'ipv6' | 'ipv4-leading-zeros';
+  /** jsonschema's oneOf (used by 2.104's name_or_none). */
+  oneOf?: MiniSchema[];
   pattern?: { source: string; test: (s: string) => boolean };
   enum?: unknown[];
   properties?: Record<string, MiniSchema>;
@@ -265,6 +267,8 @@ function firstError(schema: MiniSchema, instance: unknown, path: string[]): RawE
           if (schema.format === 'name' && !isValidName(instance)) return { path, instance, message: INVALID_NAME_MESSAGE, invalidName: true };
           if (schema.format === 'ipv4' && !isIPv4(instance)) return { path, instance, message: `${pyRepr(instance)} is not a 'ipv4'` };
           if (schema.format === 'ipv6' && !isIPv6(instance)) return { path, instance, message: `${pyRepr(instance)} is not a 'ipv6'` };
+          if (schema.format === 'ipv4-leading-zeros' && !isIPv4(instance.replace(/(^|\.)0+(\d)/g, '$1$2')))
+            return { path, instance, message: `${pyRepr(instance)} is not a 'ipv4'` };
         }
         break;
       case 'pattern':
@@ -295,6 +299,11 @@ function firstError(schema: MiniSchema, instance: unknown, path: string[]): RawE
           }
         }
         break;
+      case 'oneOf': {
+        const matches = (schema.oneOf ?? []).filter((sub) => !firstError(sub, instance, path)).length;
+        if (matches !== 1) return { path, instance, message: `${pyRepr(instance)} is not valid under any of the given schemas` };
+        break;
+      }
       case 'additionalProperties':
         if (schema.additionalProperties === false && typeOf(instance) === 'object') {
           const extras = Object.keys(instance as object)
@@ -333,6 +342,10 @@ export interface SchemaQuirks {
   lenientDiskConfig?: boolean;
   lenientDescription?: boolean;
   lenientHostname?: boolean;
+  /** 2.94 keeps the 2.90 hostname rules. */
+  noFqdnHostname?: boolean;
+  /** IPv4 octets may have leading zeros (Python's ipaddress before 3.9.5). */
+  ipv4LeadingZeros?: boolean;
   ignoreMicroversion?: boolean;
   acceptCreateOnly?: boolean;
 }
@@ -348,6 +361,7 @@ function nameType(q: SchemaQuirks): MiniSchema {
 
 function ipType(version: 4 | 6, q: SchemaQuirks): MiniSchema {
   if (q.lenientIp) return { type: ['string', 'null'] };
+  if (version === 4 && q.ipv4LeadingZeros) return { type: 'string', format: 'ipv4-leading-zeros' };
   return { type: 'string', format: version === 4 ? 'ipv4' : 'ipv6' };
 }
 
@@ -399,8 +413,9 @@ export function updateSchema(mv: Microversion, q: SchemaQuirks = {}): MiniSchema
   if (q.lenientDiskConfig) props.diskConfig = diskConfigType(q);
   if (q.ignoreMicroversion || atLeast(mv, '2.19')) props.description = descriptionType(q);
   if (q.ignoreMicroversion || atLeast(mv, '2.90')) {
-    props.hostname = q.lenientHostname ? { type: ['string', 'null'], maxLength: 255 } : atLeast(mv, '2.94') ? fqdnType() : hostnameType();
+    props.hostname = q.lenientHostname ? { type: ['string', 'null'], maxLength: 255 } : atLeast(mv, '2.94') && !q.noFqdnHostname ? fqdnType() : hostnameType();
   }
+  if (atLeast(mv, '2.104')) props.pinned_availability_zone = { oneOf: [{ type: 'string', minLength: 1, maxLength: 255 }, { type: 'null' }] };
   return {
     type: 'object',
     properties: {

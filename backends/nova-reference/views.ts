@@ -117,7 +117,7 @@ export function serverView(rec: ServerRecord, mv: Microversion, ctx: ViewContext
   if (atLeast(mv, '2.26')) s.tags = [...rec.tags];
   if (atLeast(mv, '2.63')) s.trusted_image_certificates = null;
   if (atLeast(mv, '2.71')) s.server_groups = [];
-  if (atLeast(mv, '2.96')) s.pinned_availability_zone = null;
+  if (atLeast(mv, '2.96')) s.pinned_availability_zone = rec.pinnedAvailabilityZone;
   if (atLeast(mv, '2.100')) s.scheduler_hints = {};
   return s;
 }

@@ -1,4 +1,5 @@
 import jsonpatch from 'fast-json-patch';
+import { resolvePlaceholders } from '../cases/placeholders.ts';
 import type { CheckFailure } from './outcome.ts';
 import { type CheckContext, type CheckOutcome, fail, isSuccess, notApplicable, show } from './outcome.ts';
 
@@ -31,14 +32,16 @@ export function effect(ctx: CheckContext): CheckOutcome {
   const where: [string, unknown][] = [['response', ctx.update.response.json]];
   if (persisted && ctx.after !== undefined) where.push(['GET after', ctx.after]);
   for (const e of effects) {
+    // Values may name run-time facts of the subject (`${availabilityZone}`), as request bodies do.
+    const want = resolvePlaceholders(e.value, ctx.vars);
     for (const [label, doc] of where) {
       const got = valueAt(doc, e.pointer);
-      const ok = e.absent ? got === MISSING : got !== MISSING && deepEqual(got, e.value);
+      const ok = e.absent ? got === MISSING : got !== MISSING && deepEqual(got, want);
       if (!ok) {
         failures.push({
           check: 'effect',
           title: `Allowed change not visible in ${label}`,
-          expected: e.absent ? '(absent)' : show(e.value),
+          expected: e.absent ? '(absent)' : show(want),
           received: got === MISSING ? '(absent)' : show(got),
           pointer: e.pointer,
         });

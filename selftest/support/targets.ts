@@ -26,8 +26,8 @@ const runEnv = (extra: Record<string, string>) => ({
   ...extra,
 });
 
-export async function openReferenceTarget(target: AnyTarget): Promise<OpenTarget> {
-  const backend = await startReferenceBackend(target);
+export async function openReferenceTarget(target: AnyTarget, release?: string): Promise<OpenTarget> {
+  const backend = await startReferenceBackend(target, release);
   try {
     const suite = await openSuite(target, loadConfig(runEnv(backend.env)));
     return {

@@ -21,11 +21,16 @@ export interface OsCredentials {
   token?: string;
 }
 
+/** The variable prefix of a credential set: the main one, the second project's, the main project's reader. */
+export type CredentialSet = 'OS' | 'OS_ALT' | 'OS_READER';
+
 /** Where and how to reach a compute API. */
 export interface NovaTargetConfig {
   credentials: OsCredentials;
   /** Another project's credentials, for the cross-project cases. */
   alt?: OsCredentials;
+  /** A user with only the reader role on the main project, for the policy cases. */
+  reader?: OsCredentials;
   regionName?: string;
   interface: 'public' | 'internal' | 'admin';
   ca?: string;
@@ -38,6 +43,8 @@ export interface NovaTargetConfig {
   serverIds: string[];
   /** Another project's server ids (for the cross-project cases without creation). */
   altServerIds: string[];
+  /** A server of the main project that is already SHUTOFF: the stop setup uses it instead of stopping one. */
+  shutoffServerId?: string;
   /** Server creation instead of `serverIds`. */
   create?: { imageRef: string; flavorRef: string; networks: string };
   origin: string;
@@ -156,12 +163,12 @@ function checkCredentials(variable: string, c: OsCredentials): OsCredentials {
   return c;
 }
 
-function credentialsFromEnv(env: Env, prefix: 'OS_' | 'OS_ALT_'): OsCredentials {
-  const v = (name: string) => get(env, `${prefix}${name}`) ?? (prefix === 'OS_ALT_' ? get(env, `OS_${name}`) : undefined);
+function credentialsFromEnv(env: Env, prefix: `${CredentialSet}_`): OsCredentials {
+  const v = (name: string) => get(env, `${prefix}${name}`) ?? (prefix !== 'OS_' ? get(env, `OS_${name}`) : undefined);
   const authType = normalizeAuthType(`${prefix}AUTH_TYPE`, get(env, `${prefix}AUTH_TYPE`) ?? get(env, 'OS_AUTH_TYPE') ?? 'password');
   return checkCredentials(`${prefix}USERNAME`, {
     authType,
-    authUrl: (prefix === 'OS_' ? getUrl(env, 'OS_AUTH_URL') : (getUrl(env, 'OS_ALT_AUTH_URL') ?? getUrl(env, 'OS_AUTH_URL'))) ?? undefined,
+    authUrl: (prefix === 'OS_' ? getUrl(env, 'OS_AUTH_URL') : (getUrl(env, `${prefix}AUTH_URL`) ?? getUrl(env, 'OS_AUTH_URL'))) ?? undefined,
     username: get(env, `${prefix}USERNAME`),
     password: get(env, `${prefix}PASSWORD`),
     projectName: get(env, `${prefix}PROJECT_NAME`),
@@ -211,6 +218,10 @@ export function loadNovaConfig(env: Env): NovaTargetConfig | undefined {
     alt = credentialsFromEnv(env, 'OS_ALT_');
     if (alt.authType === 'password' && !alt.username) throw new ConfigError('OS_ALT_USERNAME', 'is required with OS_ALT_PASSWORD', 'set OS_ALT_USERNAME');
   }
+  const readerCloud = get(env, 'OS_READER_CLOUD');
+  let reader: OsCredentials | undefined;
+  if (readerCloud) reader = credentialsFromCloud('OS_READER_CLOUD', loadCloud(env, 'OS_READER_CLOUD', readerCloud));
+  else if (get(env, 'OS_READER_USERNAME') || get(env, 'OS_READER_TOKEN')) reader = credentialsFromEnv(env, 'OS_READER_');
   if (credentials.authType === 'none' && credentials.token === undefined && get(env, 'OS_TOKEN')) credentials.token = get(env, 'OS_TOKEN');
   const endpointOverride = getUrl(env, 'OS_COMPUTE_ENDPOINT_OVERRIDE') ?? (cloud.compute_endpoint_override as string | undefined);
   if (credentials.authType !== 'password' && !endpointOverride) {
@@ -263,6 +274,7 @@ export function loadNovaConfig(env: Env): NovaTargetConfig | undefined {
   return {
     credentials,
     alt,
+    reader,
     regionName: get(env, 'OS_REGION_NAME') ?? (cloud.region_name as string | undefined),
     interface: iface,
     ca,
@@ -271,6 +283,7 @@ export function loadNovaConfig(env: Env): NovaTargetConfig | undefined {
     apiVersionCap: cap === 'latest' ? undefined : cap,
     serverIds,
     altServerIds: idList(env, 'NOVA_ALT_SERVER_IDS'),
+    shutoffServerId: idList(env, 'NOVA_SHUTOFF_SERVER_ID')[0],
     create: imageRef && flavorRef ? { imageRef, flavorRef, networks } : undefined,
     origin: cloudName ? `OS_CLOUD ${cloudName}` : 'OS_* variables',
   };

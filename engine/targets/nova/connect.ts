@@ -1,7 +1,7 @@
 import { SetupError } from '../../errors.ts';
 import { HttpClient } from '../../http/client.ts';
 import { NovaClient } from './client.ts';
-import type { NovaTargetConfig } from './config.ts';
+import type { CredentialSet, NovaTargetConfig } from './config.ts';
 import { AuthSession } from './keystone.ts';
 
 /** The one HTTP client (TLS settings, timeout) every compute and identity call of a run shares. */
@@ -10,13 +10,13 @@ export function novaHttp(cfg: NovaTargetConfig, timeoutMs: number): HttpClient {
 }
 
 /**
- * An authenticated compute client for the main (`OS`) or the second project's (`OS_ALT`) credentials: a token
+ * An authenticated compute client for the main (`OS`), the second project's (`OS_ALT`) or the reader's (`OS_READER`) credentials: a token
  * is issued now, so bad credentials fail here (AuthError), and the endpoint comes from the override or the
  * catalog (SetupError naming the settings when the catalog has none).
  */
-export async function novaClient(cfg: NovaTargetConfig, http: HttpClient, which: 'OS' | 'OS_ALT' = 'OS'): Promise<NovaClient> {
-  const creds = which === 'OS' ? cfg.credentials : cfg.alt;
-  if (!creds) throw new SetupError('no second project configured');
+export async function novaClient(cfg: NovaTargetConfig, http: HttpClient, which: CredentialSet = 'OS'): Promise<NovaClient> {
+  const creds = which === 'OS' ? cfg.credentials : which === 'OS_ALT' ? cfg.alt : cfg.reader;
+  if (!creds) throw new SetupError(which === 'OS_ALT' ? 'no second project configured' : 'no reader-only user configured');
   const auth = new AuthSession(creds, http, { regionName: cfg.regionName, interface: cfg.interface }, which);
   await auth.headers();
   const endpoint = cfg.endpointOverride ?? auth.computeEndpoint;

@@ -43,6 +43,7 @@ export const novaTarget = {
     'OS_COMPUTE_API_VERSION',
     'NOVA_SERVER_IDS',
     'NOVA_ALT_SERVER_IDS',
+    'NOVA_SHUTOFF_SERVER_ID',
     'NOVA_IMAGE_REF',
     'NOVA_FLAVOR_REF',
     'NOVA_NETWORKS',

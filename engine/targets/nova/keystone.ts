@@ -2,7 +2,7 @@ import { registerSecret } from '../../config/secrets.ts';
 import { AuthError } from '../../errors.ts';
 import type { HttpClient } from '../../http/client.ts';
 import type { Obj } from '../../json.ts';
-import type { OsCredentials } from './config.ts';
+import type { CredentialSet, OsCredentials } from './config.ts';
 
 /**
  * Refresh this long before the token expires (at most half its lifetime), so no request under assertion
@@ -31,7 +31,7 @@ export class AuthSession {
     private readonly creds: OsCredentials,
     private readonly http: HttpClient,
     private readonly lookup: CatalogLookup,
-    private readonly label: 'OS' | 'OS_ALT' = 'OS',
+    private readonly label: CredentialSet = 'OS',
   ) {
     this.token = creds.authType === 'password' ? undefined : creds.token;
     this.projectId = creds.projectId;
@@ -79,7 +79,7 @@ export class AuthSession {
     if (ex.response.status !== 201 || !token) {
       const got = ex.response.jsonError ? ` (${ex.response.jsonError})` : token ? '' : ' without an X-Subject-Token header';
       throw new AuthError(
-        v === 'OS' ? 'OS_AUTH_URL' : 'OS_ALT_AUTH_URL',
+        v === 'OS_ALT' ? 'OS_ALT_AUTH_URL' : 'OS_AUTH_URL',
         `${base} answered ${ex.response.status}${got} to a token request`,
         'point it at a Keystone v3 endpoint',
       );

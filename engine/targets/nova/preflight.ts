@@ -23,7 +23,33 @@ export interface NovaFacts {
   altConfigured: boolean;
   /** A server of the second project, for the cross-project cases. */
   altServerId?: string;
+  /** A reader-only user of the main project is configured (OS_READER_*). */
+  readerConfigured: boolean;
+  /**
+   * How the target authenticates: `keystone` (keystonemiddleware: 401 without a valid token), `noauth` (Nova's
+   * noauth2 pipeline: any "user:project" token is taken as is, and a request without one gets 204 and a token).
+   */
+  authMode: AuthMode;
 }
+
+export type AuthMode = 'keystone' | 'noauth' | 'unknown';
+
+/**
+ * A request without any token tells the pipelines apart: keystonemiddleware answers 401, Nova's noauth2
+ * (nova/api/openstack/auth.py NoAuthMiddlewareBase) answers 204 with an `X-Auth-Token: user:project` header.
+ */
+export async function authModeOf(client: NovaClient): Promise<AuthMode> {
+  const ex = await client.send({ method: 'GET', path: '/servers', token: 'none' });
+  if (ex.response.status === 401) return 'keystone';
+  if (ex.response.status === 204 && ex.response.headers['x-auth-token']) return 'noauth';
+  return 'unknown';
+}
+
+const AUTH_MODE_WORDS: Record<AuthMode, string> = {
+  keystone: 'Keystone (a request without a token answers 401)',
+  noauth: "Nova's noauth2 (a request without a token answers 204 with a token): the token cases are skipped",
+  unknown: 'neither Keystone nor noauth2 answered a request without a token as expected',
+};
 
 /** Before any update: reachable and authenticated (`reachNova`), and every server the settings name is there. */
 export async function preflightNova(nova: NovaTargetConfig, run: RunConfig): Promise<string> {
@@ -108,6 +134,8 @@ export function discoverNova(cfg: NovaTargetConfig, run: RunConfig): Promise<Nov
     ...(await rangeOf(client, cfg)),
     altConfigured: Boolean(cfg.alt),
     altServerId: await altServerOf(cfg, http),
+    readerConfigured: Boolean(cfg.reader),
+    authMode: await authModeOf(client),
   }));
 }
 
@@ -125,7 +153,15 @@ export async function doctorNova(nova: NovaTargetConfig, run: RunConfig, list: C
   try {
     const client = await novaClient(nova, http);
     const { range, targetMax } = await rangeOf(client, nova);
-    facts = { range, targetMax, altConfigured: Boolean(nova.alt), altServerId: nova.altServerIds[0] };
+    facts = {
+      range,
+      targetMax,
+      altConfigured: Boolean(nova.alt),
+      altServerId: nova.altServerIds[0],
+      readerConfigured: Boolean(nova.reader),
+      authMode: await authModeOf(client),
+    };
+    list.note(`– nova authentication: ${AUTH_MODE_WORDS[facts.authMode]}`);
     const cap = nova.apiVersionCap;
     if (cap && compareVersions(cap, range.min) < 0) {
       list.fail('nova microversions', `OS_COMPUTE_API_VERSION=${cap} is below the target's minimum ${range.min} — raise it or unset it`);

@@ -39,6 +39,7 @@ export function editableFields(server: Obj, microversion: string): Obj {
   if (server['OS-DCF:diskConfig']) out['OS-DCF:diskConfig'] = server['OS-DCF:diskConfig'];
   if (compareVersions(microversion, '2.19') >= 0) out.description = server.description ?? null;
   if (compareVersions(microversion, '2.90') >= 0 && server['OS-EXT-SRV-ATTR:hostname']) out.hostname = server['OS-EXT-SRV-ATTR:hostname'];
+  if (compareVersions(microversion, '2.104') >= 0) out.pinned_availability_zone = server.pinned_availability_zone ?? null;
   return out;
 }
 
@@ -46,6 +47,8 @@ export function editableFields(server: Obj, microversion: string): Obj {
 export async function undoRun(client: NovaClient, plan: RestorePlan, path?: string): Promise<string[]> {
   const problems: string[] = [];
   for (const s of plan.servers) {
+    // A pin cannot be moved in one update (409 "Unpin first"): unpin, then pin again.
+    if (typeof s.fields.pinned_availability_zone === 'string') await client.updateServer(s.id, { pinned_availability_zone: null }, plan.microversion);
     const ex = await client.updateServer(s.id, s.fields, plan.microversion);
     if (ex.response.status !== 200) problems.push(`server ${s.id}: restoring its fields answered ${ex.response.status}`);
   }

@@ -12,7 +12,7 @@ import type { SubjectHandle, TargetAdapter } from '../../run-case.ts';
 import type { SchemaRegistry } from '../../schemas.ts';
 import { compareVersions, describeRange } from '../../versions.ts';
 import type { NovaClient } from './client.ts';
-import { type MicroversionRange, microversionsFor } from './microversions.ts';
+import { type MicroversionRange, microversionsFor, RESPONSE_BOUNDARIES } from './microversions.ts';
 import type { NovaFacts } from './preflight.ts';
 import type { NovaSession } from './session.ts';
 import type { NovaSetup, NovaUpdateRequest } from './types.ts';
@@ -44,7 +44,9 @@ export function echoedMicroversion(ex: Exchange): string | undefined {
 
 /**
  * Variants: a case with its own microversion header runs once; every other case runs at each boundary
- * microversion inside its range and the target's (2.1, 2.18/2.19, 2.74/2.75, 2.89/2.90, max).
+ * microversion inside its range and the target's (2.1, 2.18/2.19, 2.74/2.75, 2.89/2.90, max). Cases tagged
+ * `response-shape` also run where the success body changes (RESPONSE_BOUNDARIES), so every response schema
+ * inside the target's range meets a real body.
  */
 export function serverVariants(cases: ServerCase[], target: MicroversionRange): CaseVariant<ServerCase>[] {
   const out: CaseVariant<ServerCase>[] = [];
@@ -53,7 +55,7 @@ export function serverVariants(cases: ServerCase[], target: MicroversionRange): 
       out.push({ id: c.id, case: c });
       continue;
     }
-    const points = microversionsFor(c.versions, target);
+    const points = microversionsFor(c.versions, target, c.tags.includes('response-shape') ? RESPONSE_BOUNDARIES : []);
     if (points.length === 0) out.push({ id: c.id, case: c, variant: 'unsupported' });
     for (const mv of points) out.push({ id: `${c.id}@${mv}`, case: c, variant: mv });
   }
@@ -66,6 +68,10 @@ export function serverSkipReason(v: CaseVariant<ServerCase>, facts: NovaFacts): 
   const { range } = facts;
   if (v.variant === 'unsupported')
     return `outside the target's ${range.min}–${range.max}: the expectation holds for microversions ${describeRange(c.versions ?? {})}`;
+  if (c.requires?.includes('token-auth') && facts.authMode === 'noauth')
+    return "the target runs Nova's noauth2 pipeline, which authenticates nobody: it takes any token as user:project and answers a request without one with 204 and a token";
+  if (c.requires?.includes('reader-credentials') && !facts.readerConfigured)
+    return 'policy: no reader-only user configured (set OS_READER_USERNAME/OS_READER_PASSWORD/OS_READER_PROJECT_NAME, OS_READER_TOKEN or OS_READER_CLOUD: a user with only the reader role on the same project)';
   if (c.requires?.includes('alt-credentials')) {
     if (!facts.altConfigured && !facts.altServerId)
       return 'cross-project: no second project configured (this case needs a second project: set OS_ALT_USERNAME/OS_ALT_PASSWORD/OS_ALT_PROJECT_NAME, or OS_ALT_TOKEN or OS_ALT_CLOUD)';
@@ -103,6 +109,65 @@ export function seedFields(c: ServerCase, maxMicroversion: string, seen?: Obj): 
   return Object.fromEntries(seeds.map((f) => [f.field, f.value]));
 }
 
+/** Polls the server until it shows `status` (a stop or start takes the compute service a moment). */
+async function waitStatus(s: NovaSession, id: string, mv: string, status: string, exchanges: Exchange[]): Promise<boolean> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const ex = await s.client.showServer(id, mv);
+    if (((ex.response.json as Obj)?.server as Obj)?.status === status) return true;
+    if (Date.now() > deadline) {
+      exchanges.push(ex);
+      return false;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/**
+ * The case's setup on its server: the server's own availability zone for `${availabilityZone}`, an ordinary
+ * update, a lock, a stop. Each step that changes more than editable fields registers its undo.
+ */
+async function setUp(
+  s: NovaSession,
+  c: ServerCase,
+  serverId: string,
+  mv: string,
+  vars: Record<string, string>,
+  exchanges: Exchange[],
+  undo: (() => Promise<Exchange>)[],
+): Promise<void> {
+  const setup = c.setup ?? {};
+  const step = async (what: string, ex: Exchange, ok: number[]) => {
+    exchanges.push(ex);
+    if (!ok.includes(ex.response.status))
+      throw new SetupError(`setup ${what} of ${serverId} answered ${ex.response.status}: ${ex.response.text.slice(0, 200)}`, exchanges);
+  };
+  const action = (body: Obj) => s.client.send({ method: 'POST', path: `/servers/${serverId}/action`, body: JSON.stringify(body), microversion: mv });
+  if (JSON.stringify([setup.server, c.request.body]).includes('${availabilityZone}')) {
+    const ex = await s.client.showServer(serverId, mv);
+    const zone = ((ex.response.json as Obj)?.server as Obj)?.['OS-EXT-AZ:availability_zone'];
+    if (typeof zone !== 'string' || !zone) throw new SetupError(`server ${serverId} shows no OS-EXT-AZ:availability_zone`, [...exchanges, ex]);
+    vars.availabilityZone = zone;
+  }
+  if (setup.server) await step('update', await s.client.updateServer(serverId, resolvePlaceholders(setup.server, vars) as Obj, mv), [200]);
+  if (setup.lock) {
+    await step('lock', await action({ lock: null }), [202]);
+    undo.push(() => action({ unlock: null }));
+  }
+  // A server configured as already SHUTOFF (NOVA_SHUTOFF_SERVER_ID) needs no stop: targets without a compute
+  // service cannot stop one.
+  if (setup.stop && serverId !== s.shutoffServerId) {
+    await step('os-stop', await action({ 'os-stop': null }), [202]);
+    undo.push(async () => {
+      const ex = await action({ 'os-start': null });
+      if (ex.response.status === 202 && !(await waitStatus(s, serverId, mv, 'ACTIVE', []))) return { ...ex, response: { ...ex.response, status: 504 } };
+      return ex;
+    });
+    if (!(await waitStatus(s, serverId, mv, 'SHUTOFF', exchanges)))
+      throw new SetupError(`server ${serverId} was not SHUTOFF within 60 s of os-stop`, exchanges);
+  }
+}
+
 export function serversUpdateAdapter(s: NovaSession, schemaTable: SchemaEntry[]): TargetAdapter<ServerCase> {
   const schemaAt = (mv: string) => schemaTable.find((e) => compareVersions(mv, e.min) >= 0 && compareVersions(mv, e.max) <= 0)?.schema;
   const traits: TargetTraits = {
@@ -126,27 +191,31 @@ export function serversUpdateAdapter(s: NovaSession, schemaTable: SchemaEntry[])
   const lastSeen = new Map<string, Obj>();
   return {
     traits,
-    skipReason: (v) => serverSkipReason(v, { range: s.range, targetMax: s.targetMax, altConfigured: Boolean(s.alt), altServerId: s.altServerId }),
+    skipReason: (v) => serverSkipReason(v, s.facts),
     async prepare(v): Promise<SubjectHandle> {
       const c = v.case;
       const req = c.request;
       const mv = v.variant ?? s.range.max;
       const setupExchanges: Exchange[] = [];
       const which = req.server ?? 'own';
-      const serverId = which === 'own' ? await s.pool.lease() : undefined;
+      const pool = c.setup?.stop && s.shutoffPool ? s.shutoffPool : s.pool;
+      const serverId = which === 'own' ? await pool.lease() : undefined;
       const readClient: NovaClient | undefined = which === 'alt' ? s.alt : s.client;
       const readId = which === 'alt' ? s.altServerId : serverId;
+      const vars: Record<string, string> = { microversion: mv === 'latest' ? s.range.max : mv, maxMicroversion: s.targetMax, runId: s.runId };
+      // Undone in reverse order when the case is over (unlock, start), whatever its verdict.
+      const undo: (() => Promise<Exchange>)[] = [];
       const release = async () => {
-        if (serverId) s.pool.giveBack(serverId);
-        return [];
+        const problems: string[] = [];
+        for (const step of undo.reverse()) {
+          const ex = await step();
+          if (ex.response.status >= 300) problems.push(`${ex.request.method} ${ex.request.url} answered ${ex.response.status}`);
+        }
+        if (serverId) pool.giveBack(serverId);
+        return problems;
       };
       try {
-        if (c.setup?.server && serverId) {
-          const ex = await s.client.updateServer(serverId, c.setup.server, mv);
-          setupExchanges.push(ex);
-          if (ex.response.status !== 200)
-            throw new SetupError(`setup update of ${serverId} answered ${ex.response.status}: ${ex.response.text.slice(0, 200)}`, setupExchanges);
-        }
+        if (serverId) await setUp(s, c, serverId, mv, vars, setupExchanges, undo);
         // After the case's own setup, so no update but the case's runs between the seed and the GET before.
         const seen = serverId && !c.setup?.server ? lastSeen.get(serverId) : undefined;
         const seed = serverId ? seedFields(c, s.range.max, seen) : {};
@@ -164,7 +233,7 @@ export function serversUpdateAdapter(s: NovaSession, schemaTable: SchemaEntry[])
         throw err;
       }
       const targetId = which === 'unknown' ? randomUUID() : (readId ?? '');
-      const vars = { microversion: mv === 'latest' ? s.range.max : mv, maxMicroversion: s.targetMax, serverId: targetId, runId: s.runId };
+      vars.serverId = targetId;
       return {
         ownSubject: which !== 'unknown' && readClient !== undefined,
         vars,
@@ -179,7 +248,9 @@ export function serversUpdateAdapter(s: NovaSession, schemaTable: SchemaEntry[])
           if (serverId) lastSeen.delete(serverId);
           const body = req.rawBody !== undefined ? req.rawBody : req.body === undefined ? undefined : JSON.stringify(resolvePlaceholders(req.body, vars));
           const token = req.auth === 'none' ? ('none' as const) : req.auth === 'bogus' ? { literal: `uc-bogus-${s.runId}-token` } : undefined;
-          return s.client.send({
+          const sender = req.auth === 'reader' ? s.reader : s.client;
+          if (!sender) throw new SetupError('no reader-only user configured');
+          return sender.send({
             method: req.method ?? 'PUT',
             path: `/servers/${targetId}`,
             body,

@@ -16,12 +16,19 @@ export interface NovaSession {
   client: NovaClient;
   /** Client with the other project's credentials, when configured. */
   alt?: NovaClient;
+  /** Client of the main project's reader-only user, when configured. */
+  reader?: NovaClient;
+  /** What discovery learnt about the target (skip rules). */
+  facts: NovaFacts;
   /** A server of the other project (for the cross-project cases), if one is known. */
   altServerId?: string;
   range: MicroversionRange;
   /** The target's own max before OS_COMPUTE_API_VERSION capped it. */
   targetMax: string;
   pool: Pool<string>;
+  /** The server configured as already SHUTOFF (NOVA_SHUTOFF_SERVER_ID), leased on its own by the stop setup. */
+  shutoffServerId?: string;
+  shutoffPool?: Pool<string>;
   runId: string;
   close(): Promise<void>;
 }
@@ -66,9 +73,11 @@ export async function openNovaSession(cfg: NovaTargetConfig, run: RunConfig, fac
   const max = range.max;
   let client: NovaClient;
   let alt: NovaClient | undefined;
+  let reader: NovaClient | undefined;
   try {
     client = await novaClient(cfg, http);
     if (cfg.alt) alt = await novaClient(cfg, http, 'OS_ALT');
+    if (cfg.reader) reader = await novaClient(cfg, http, 'OS_READER');
   } catch (err) {
     await http.close();
     throw err;
@@ -78,7 +87,7 @@ export async function openNovaSession(cfg: NovaTargetConfig, run: RunConfig, fac
   const save = () => saveRestorePlan(planPath, plan);
   let serverIds = cfg.serverIds;
   if (serverIds.length === 0) serverIds = await createServers(client, cfg, run.runId, Math.min(run.concurrency, 4), plan, save);
-  for (const id of serverIds) {
+  for (const id of cfg.shutoffServerId ? [...serverIds, cfg.shutoffServerId] : serverIds) {
     const ex = await client.showServer(id, max);
     const server = (ex.response.json as Obj)?.server as Obj | undefined;
     if (ex.response.status !== 200 || !server)
@@ -89,10 +98,14 @@ export async function openNovaSession(cfg: NovaTargetConfig, run: RunConfig, fac
   return {
     client,
     alt,
+    reader,
+    facts,
     altServerId: facts.altServerId,
     range,
     targetMax: facts.targetMax,
     pool: new Pool(serverIds),
+    shutoffServerId: cfg.shutoffServerId,
+    shutoffPool: cfg.shutoffServerId ? new Pool([cfg.shutoffServerId]) : undefined,
     runId: run.runId,
     async close() {
       try {

@@ -18,11 +18,18 @@ export interface NovaUpdateRequest {
   microversionHeader?: string;
   /** Raw value of the legacy `X-OpenStack-Nova-API-Version` header (sent in addition). */
   legacyMicroversionHeader?: string;
-  /** Token to send: the configured one (default), none, or a bogus one. */
-  auth?: 'default' | 'none' | 'bogus';
+  /**
+   * Who sends it: the configured credentials (default), no token, a bogus token, or the reader-only user of the
+   * same project (`OS_READER_*`).
+   */
+  auth?: 'default' | 'none' | 'bogus' | 'reader';
 }
 
 export interface NovaSetup {
   /** Server state the case needs first (applied with an ordinary update at the case's microversion). */
   server?: Record<string, unknown>;
+  /** Lock the server first (`lock` server action, as its owner); unlocked again afterwards. */
+  lock?: boolean;
+  /** Stop the server first (`os-stop`, waiting for SHUTOFF); started again afterwards. */
+  stop?: boolean;
 }
