@@ -175,7 +175,7 @@ describe('two shards merged equal one run', () => {
     const single = junitShape(readFileSync(join(dirs.single, 'junit.xml'), 'utf8'));
     const merged = junitShape(readFileSync(join(dirs.merged, 'junit.xml'), 'utf8'));
     expect(merged.root).toEqual(single.root);
-    expect(merged.root).toEqual(['132', '14', '0', '2']);
+    expect(merged.root).toEqual(['152', '14', '0', '4']);
     expect(merged.cases).toEqual(single.cases);
     const failing = merged.cases.find((c) => c.outcome === 'failure');
     expect(failing?.props).toEqual(expect.arrayContaining([expect.stringMatching(/^case-id=/), expect.stringMatching(/^source=/), 'verdict=fail']));
@@ -220,7 +220,7 @@ describe('two shards merged equal one run', () => {
     const merged = readReport(out);
     expect(merged.results.filter((x) => x.verdict === 'fail').every((x) => x.baselined)).toBe(true);
     const junit = junitShape(readFileSync(join(out, 'junit.xml'), 'utf8'));
-    expect(junit.root).toEqual(['132', '0', '0', '16']);
+    expect(junit.root).toEqual(['152', '0', '0', '18']);
     expect(junit.cases.filter((c) => c.props.some((p) => p.startsWith('baselined=')))).toHaveLength(14);
     // An entry that matches nothing fails the gate, as in a run.
     writeFileSync(file, `${readFileSync(file, 'utf8')}- id: k8s.pods.patch.no-such-case\n  reason: stale\n`);
