@@ -43,7 +43,7 @@ want="${K8S_REAL_VERSION:-v1.34.10}"
 want="v${want#v}"
 case "$want" in
   v1.*.*) K8S_VERSION="$want" ;;
-  *) K8S_VERSION="$(cd "$HERE/versions" && ls -d "$want".* 2>/dev/null | sort -V | tail -n 1)" ;;
+  *) K8S_VERSION="$(cd "$HERE/versions" && ls -d "$want".* 2>/dev/null | sort -V | tail -n 1 || true)" ;;
 esac
 if [ -z "$K8S_VERSION" ] || [ ! -f "$HERE/versions/$K8S_VERSION/go.mod" ]; then
   say "K8S_REAL_VERSION=${K8S_REAL_VERSION:-} names no release in $HERE/versions ($(ls "$HERE/versions" | tr '\n' ' '))"
