@@ -195,10 +195,12 @@ export default class ConformanceReporter implements Reporter {
       this.write(
         `  ${SYMBOL[g.results[0]?.verdict ?? 'fail']} ${g.pattern}: ${g.results.length} variant(s) (${bySuiteCount})${known ? `, ${known} known (baseline)` : ''}`,
       );
-      // Examples from different cases: three variants of one case would say the same thing three times.
-      const examples = [...new Map(g.results.map((r) => [r.caseId, r] as const)).values()].slice(0, EXAMPLES);
+      // Examples from different cases: three variants of one case would say the same thing three times. Technical
+      // errors are all listed, whole: each is a variant nobody could decide.
+      const undecided = g.results[0]?.verdict === 'error';
+      const examples = undecided ? g.results : [...new Map(g.results.map((r) => [r.caseId, r] as const)).values()].slice(0, EXAMPLES);
       for (const r of examples) {
-        this.write(`      ${r.id}  ${oneLine(explain(r), 150)}`);
+        this.write(`      ${r.id}  ${undecided ? explain(r) : oneLine(explain(r), 150)}`);
         const first = r.source[0];
         if (first) this.write(`        source: ${oneLine(sourceLink(first).label, 110)} · report.html#${r.id}`);
       }

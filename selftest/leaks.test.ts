@@ -78,7 +78,8 @@ describe('an interrupted run cleans up and writes partial reports (exit 130)', (
     k8sProxy.setFault('latency:120', {});
     novaProxy.setFault('latency:120', {});
     try {
-      const child = spawnCli(['run', '--concurrency', '4'], { ...targetEnv(runId, dir, 'proxy'), CONFORMANCE_TIMEOUT_MS: '5000' }, 90_000, {
+      // --verbose: one line per finished variant, which the wait below reads.
+      const child = spawnCli(['run', '--verbose', '--concurrency', '4'], { ...targetEnv(runId, dir, 'proxy'), CONFORMANCE_TIMEOUT_MS: '5000' }, 90_000, {
         detached: target === 'group',
       });
       // Two finished cases: the run is under way.

@@ -168,7 +168,7 @@ describe('two shards merged equal one run', () => {
     // forbids a configured run with an embedded suite, so the shards no longer start a Nova of their own).
     expect(merged.targets.filter((t) => t.suite === 'k8s.pods.patch')).toHaveLength(1);
     expect(merged.targets.filter((t) => t.suite === 'nova.servers.update')).toHaveLength(1);
-    expect(r.out.join('\n')).toMatch(/merged 2 report\(s\) \(shards 1\/2, 2\/2\): run shardmg, 132 results/);
+    expect(r.out.join('\n')).toMatch(/merged 2 report\(s\) \(shards 1\/2, 2\/2\): run shardmg, 152 results/);
   });
 
   test('the merged JUnit and summary have the same cases and counts as the single run', () => {

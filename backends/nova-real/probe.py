@@ -219,7 +219,7 @@ def main():
         if base == "ok-name-shutoff":
             sid = env["NOVA_SHUTOFF_SERVER_ID"]
         elif base == "ok-locked-server":
-            sid = env["NOVA_LOCKED_SERVER_ID"]
+            sid = env["NOVA_REAL_LOCKED_SERVER_ID"]
         elif base == "err-404-unknown":
             sid = str(uuid.uuid4())
         auth_as = c.get("authAs") or {"err-404-other-tenant": "alt", "err-403-policy": "reader",

@@ -454,7 +454,7 @@ env = [
     ("NOVA_SERVER_IDS", ",".join(s["id"] for s in a if s["state"] == "ACTIVE" and not s["locked"])),
     ("NOVA_ALT_SERVER_IDS", ",".join(s["id"] for s in b)),
     ("NOVA_SHUTOFF_SERVER_ID", next(s["id"] for s in a if s["state"] == "SHUTOFF")),
-    ("NOVA_LOCKED_SERVER_ID", next(s["id"] for s in a if s["locked"])),
+    ("NOVA_REAL_LOCKED_SERVER_ID", next(s["id"] for s in a if s["locked"])),
     ("NOVA_REAL_ADMIN_USERNAME", "admin"), ("NOVA_REAL_ADMIN_PASSWORD", sec["ADMIN_PASSWORD"]),
     ("NOVA_REAL_ADMIN_PROJECT_NAME", "admin"),
     ("OS_READER_USERNAME", "conf-reader-a"), ("OS_READER_PASSWORD", sec["READER_A_PASSWORD"]),
@@ -473,7 +473,7 @@ if auth == "noauth2":
     noauth = [("OS_AUTH_TYPE", "none"), ("OS_TOKEN", "admin:" + P["conformance-a"]),
               ("OS_COMPUTE_ENDPOINT_OVERRIDE", compute)]
     # (no reader either: noauth2 gives users no roles)
-    keep = ("NOVA_SERVER_IDS", "NOVA_SHUTOFF_SERVER_ID", "NOVA_LOCKED_SERVER_ID", "NOVA_REAL_ADMIN", "NOVA_REAL_PROJECT",
+    keep = ("NOVA_SERVER_IDS", "NOVA_SHUTOFF_SERVER_ID", "NOVA_REAL_LOCKED_SERVER_ID", "NOVA_REAL_ADMIN", "NOVA_REAL_PROJECT",
             "NOVA_REAL_ALT_PROJECT", "NOVA_REAL_COMPUTE", "NOVA_REAL_M", "NOVA_REAL_RELEASE", "NOVA_REAL_AUTH")
     env = noauth + [(k, v) for k, v in env if k.startswith(keep)]
 # smoke test: member A (the admin under noauth2) can read its first server through keystone + nova

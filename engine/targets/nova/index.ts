@@ -28,9 +28,10 @@ export const novaTarget = {
   variables: [
     'OS_CLOUD',
     'OS_ALT_CLOUD',
+    'OS_READER_CLOUD',
     'OS_CLIENT_CONFIG_FILE',
     'OS_CLIENT_SECURE_FILE',
-    ...['', 'ALT_'].flatMap((alt) =>
+    ...['', 'ALT_', 'READER_'].flatMap((alt) =>
       ['AUTH_TYPE', 'AUTH_URL', 'USERNAME', 'PASSWORD', 'PROJECT_NAME', 'PROJECT_ID', 'USER_DOMAIN_NAME', 'PROJECT_DOMAIN_NAME', 'TOKEN'].map(
         (n) => `OS_${alt}${n}`,
       ),

@@ -125,7 +125,7 @@ async function waitStatus(s: NovaSession, id: string, mv: string, status: string
 
 /**
  * The case's setup on its server: the server's own availability zone for `${availabilityZone}`, an ordinary
- * update, a lock, a stop. Each step that changes more than editable fields registers its undo.
+ * update, the seed of distinctive values (`seed`), a lock, a stop. Each step that changes more than editable fields registers its undo.
  */
 async function setUp(
   s: NovaSession,
@@ -135,6 +135,7 @@ async function setUp(
   vars: Record<string, string>,
   exchanges: Exchange[],
   undo: (() => Promise<Exchange>)[],
+  seed: () => Promise<void>,
 ): Promise<void> {
   const setup = c.setup ?? {};
   const step = async (what: string, ex: Exchange, ok: number[]) => {
@@ -150,6 +151,7 @@ async function setUp(
     vars.availabilityZone = zone;
   }
   if (setup.server) await step('update', await s.client.updateServer(serverId, resolvePlaceholders(setup.server, vars) as Obj, mv), [200]);
+  await seed();
   if (setup.lock) {
     await step('lock', await action({ lock: null }), [202]);
     undo.push(() => action({ unlock: null }));
@@ -215,19 +217,18 @@ export function serversUpdateAdapter(s: NovaSession, schemaTable: SchemaEntry[])
         return problems;
       };
       try {
-        if (serverId) await setUp(s, c, serverId, mv, vars, setupExchanges, undo);
-        // After the case's own setup, so no update but the case's runs between the seed and the GET before.
-        const seen = serverId && !c.setup?.server ? lastSeen.get(serverId) : undefined;
-        const seed = serverId ? seedFields(c, s.range.max, seen) : {};
-        if (serverId && Object.keys(seed).length) {
-          const ex = await s.client.updateServer(serverId, seed, s.range.max);
+        // After the case's own setup update, so no update but the case's runs between the seed and the GET before;
+        // before its lock or stop, which an update under test must meet as they are.
+        const seedServer = async (id: string) => {
+          const seen = !c.setup?.server ? lastSeen.get(id) : undefined;
+          const seed = seedFields(c, s.range.max, seen);
+          if (Object.keys(seed).length === 0) return;
+          const ex = await s.client.updateServer(id, seed, s.range.max);
           setupExchanges.push(ex);
           if (ex.response.status < 200 || ex.response.status > 299)
-            throw new SetupError(
-              `seeding ${serverId} with distinctive values answered ${ex.response.status}: ${ex.response.text.slice(0, 200)}`,
-              setupExchanges,
-            );
-        }
+            throw new SetupError(`seeding ${id} with distinctive values answered ${ex.response.status}: ${ex.response.text.slice(0, 200)}`, setupExchanges);
+        };
+        if (serverId) await setUp(s, c, serverId, mv, vars, setupExchanges, undo, () => seedServer(serverId));
       } catch (err) {
         await release();
         throw err;
