@@ -12,15 +12,17 @@ if [ ! -x "$venv/bin/stestr" ]; then
 fi
 "$venv/bin/pip" list 2>/dev/null | grep -iE '^(python-subunit|stestr|junitxml) '
 status=0
-node --import tsx backends/nova-reference/main.ts > "$out/nova.env" 2> "$out/nova.log" &
+# The backends print their settings, tokens among them: kept in a private directory, never under reports/.
+secrets=$(mktemp -d)
+node --import tsx backends/nova-reference/main.ts > "$secrets/nova.env" 2> "$out/nova.log" &
 nova=$!
-trap 'kill "$nova" 2>/dev/null' EXIT
-for _ in $(seq 1 100); do grep -q '^NOVA_SERVER_IDS=' "$out/nova.env" 2>/dev/null && break; sleep 0.2; done
+trap 'kill "$nova" 2>/dev/null; rm -rf "$secrets"' EXIT
+for _ in $(seq 1 100); do grep -q '^NOVA_SERVER_IDS=' "$secrets/nova.env" 2>/dev/null && break; sleep 0.2; done
 # The faulty backend is a second one, so the stream also carries failures.
-NOVA_REFERENCE_FAULTS=drop-allowed-change node --import tsx backends/nova-reference/main.ts > "$out/nova-faulty.env" 2>> "$out/nova.log" &
+NOVA_REFERENCE_FAULTS=drop-allowed-change node --import tsx backends/nova-reference/main.ts > "$secrets/nova-faulty.env" 2>> "$out/nova.log" &
 faulty=$!
-trap 'kill "$nova" "$faulty" 2>/dev/null' EXIT
-for _ in $(seq 1 100); do grep -q '^NOVA_SERVER_IDS=' "$out/nova-faulty.env" 2>/dev/null && break; sleep 0.2; done
+trap 'kill "$nova" "$faulty" 2>/dev/null; rm -rf "$secrets"' EXIT
+for _ in $(seq 1 100); do grep -q '^NOVA_SERVER_IDS=' "$secrets/nova-faulty.env" 2>/dev/null && break; sleep 0.2; done
 run() { # env file, report dir
   env $(grep -E '^[A-Z_]+=' "$1" | xargs) CONFORMANCE_ENV_FILE=selftest/support/empty.env \
     npx tsx cli/bin.ts run --suite nova --case 'nova.servers.update.rename*,nova.servers.update.access-ips,nova.servers.update.name-empty,nova.servers.update.name-256-chars,nova.servers.update.unknown-server' \
@@ -28,8 +30,8 @@ run() { # env file, report dir
   local code=$?
   echo "run against $(basename "$1" .env): exit $code (log $2.log)"
 }
-run "$out/nova-faulty.env" "$out/faulty"
-run "$out/nova.env" "$out/clean"
+run "$secrets/nova-faulty.env" "$out/faulty"
+run "$secrets/nova.env" "$out/clean"
 for d in faulty clean; do
   stream="$out/$d/results.subunit"
   expected=$(node -e "const r=require('./$out/$d/results.json').results; console.log(r.length, r.filter(x=>x.verdict==='fail'||x.verdict==='error').length)")
