@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { applyBaseline, loadBaseline, writeBaseline } from '../engine/baseline.ts';
 import { knownTags } from '../engine/cases/catalog.ts';
@@ -29,8 +30,10 @@ const SUITES_VITEST_CONFIG = {
   exclude: [],
   // Compiled code needs no transform: Node loads it as it is (as it does any installed package's).
   server: { deps: { external: COMPILED ? [/\/dist\/(engine|reporters|backends)\//] : [] } },
-  pool: 'forks' as const,
+  pool: 'threads' as const,
   fileParallelism: true,
+  // vitest's default is one worker fewer than the cores (1 on 2 cores): the suites would run one after the other.
+  maxWorkers: Math.max(2, availableParallelism()),
   testTimeout: 120_000,
   hookTimeout: 120_000,
   // A failing case must not be retried: the request under assertion is sent once.

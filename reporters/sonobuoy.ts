@@ -8,8 +8,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { stringify } from 'yaml';
 import { type CaseResult, describeSupersedes } from '../engine/results.ts';
+import { stringifyYaml } from '../engine/yaml.ts';
 import { bySuite, type RunReport, sortResults } from './model.ts';
 import { exchangeText, failureText } from './subunit.ts';
 import { judge } from './verdict.ts';
@@ -62,7 +62,7 @@ export function sonobuoyResults(report: RunReport): SonobuoyItem {
 }
 
 export function renderSonobuoyResults(report: RunReport): string {
-  return stringify(sonobuoyResults(report), { lineWidth: 0 });
+  return stringifyYaml(sonobuoyResults(report), { lineWidth: 0 });
 }
 
 /** Writes sonobuoy_results.yaml into the report directory; returns its path. */

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ErrorObject } from 'ajv/dist/2020.js';
-import { parse as parseYaml } from 'yaml';
+import { readCached, writeCached } from '../cache.ts';
 import { SchemaRegistry, type SchemaViolation } from '../schemas.ts';
+import { parseYaml } from '../yaml.ts';
 import type { ConformanceCase } from './types.ts';
 
 export { FIXTURES_DIR } from '../paths.ts';
@@ -140,35 +140,27 @@ export function loadCaseFile<C extends ConformanceCase>(relative: string, schema
 }
 
 /*
- * Every process of a run (the CLI, each vitest worker) loads the case files, and parsing the YAML and compiling
- * the case schema cost most of a worker's start-up. A file once parsed and validated is kept as JSON under the
- * system's temporary directory, keyed by the sha256 of its text and of the schemas it was validated against, so
- * a changed file or schema is parsed and validated again; a missing or unreadable entry only costs the parse.
+ * Every process of a run (the CLI, each vitest worker) loads the case files, and parsing the YAML and validating
+ * it cost most of a worker's start-up: a file once parsed and validated is cached as JSON (engine/cache.ts),
+ * keyed by its text and the schemas it was validated against.
  */
-const VALIDATED_DIR = join(tmpdir(), 'update-conformance', 'validated-cases');
+const VALIDATED = 'validated-cases';
 
 function validatedKey(text: string, schemaFile: string): string {
   const hash = createHash('sha256').update(text);
   for (const f of [COMMON_SCHEMA, schemaFile]) hash.update('\0').update(readFileSync(join(FIXTURES_DIR, f)));
-  return hash.digest('hex');
+  return `${hash.digest('hex')}.json`;
 }
 
 function readValidated(key: string): unknown {
+  const text = readCached(VALIDATED, key);
   try {
-    return JSON.parse(readFileSync(join(VALIDATED_DIR, `${key}.json`), 'utf8'));
+    return text === undefined ? undefined : JSON.parse(text);
   } catch {
     return undefined;
   }
 }
 
 function writeValidated(key: string, doc: unknown): void {
-  try {
-    mkdirSync(VALIDATED_DIR, { recursive: true });
-    // Written aside, then renamed: a concurrent reader sees the whole file or none.
-    const tmp = join(VALIDATED_DIR, `${key}.${process.pid}.tmp`);
-    writeFileSync(tmp, JSON.stringify(doc));
-    renameSync(tmp, join(VALIDATED_DIR, `${key}.json`));
-  } catch {
-    // A read-only temporary directory only costs the next process the parse.
-  }
+  writeCached(VALIDATED, key, JSON.stringify(doc));
 }

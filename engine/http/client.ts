@@ -1,5 +1,7 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
-import { Agent, type Dispatcher, EnvHttpProxyAgent, request } from 'undici';
+import type { Agent as AgentType, Dispatcher, EnvHttpProxyAgent as EnvHttpProxyAgentType } from 'undici';
 import { TransportError } from '../errors.ts';
 import type { Exchange } from './exchange.ts';
 
@@ -23,6 +25,15 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   body?: string;
 }
+
+/*
+ * The two dispatchers only, from undici's lib/: its index also loads fetch, WebSocket, EventSource, the cache and
+ * the mocks, about 150 ms of every process's start-up (bench/README.md) for code a conformance run never calls.
+ * The version is pinned by the lockfile; a path that moved fails at the first import, in every self-test.
+ */
+const requireUndici = createRequire(import.meta.url);
+const Agent = requireUndici('undici/lib/dispatcher/agent.js') as typeof AgentType;
+const EnvHttpProxyAgent = requireUndici('undici/lib/dispatcher/env-http-proxy-agent.js') as typeof EnvHttpProxyAgentType;
 
 /** Responses larger than this are cut and reported as garbage rather than buffered without limit. */
 const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
@@ -62,39 +73,56 @@ export class HttpClient {
     const started = performance.now();
     this.sent++;
     try {
-      const res = await request(req.url, {
-        method: req.method as Dispatcher.HttpMethod,
-        headers,
-        body: req.body,
-        dispatcher: this.dispatcher,
-      });
-      const chunks: Buffer[] = [];
-      let size = 0;
-      let truncated = false;
-      for await (const chunk of res.body) {
-        size += (chunk as Buffer).length;
-        if (size > MAX_RESPONSE_BYTES) {
-          truncated = true;
-          res.body.destroy();
-          break;
-        }
-        chunks.push(chunk as Buffer);
-      }
-      const text = Buffer.concat(chunks).toString('utf8');
-      const responseHeaders: Record<string, string> = {};
-      for (const [k, v] of Object.entries(res.headers)) {
-        if (v !== undefined) responseHeaders[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-      }
+      const response = await this.dispatch(req, headers);
       const exchange: Exchange = {
         request: { method: req.method, url: req.url, headers, body: req.body },
-        response: { status: res.statusCode, headers: responseHeaders, text },
+        response: { status: response.status, headers: response.headers, text: response.text },
         elapsedMs: performance.now() - started,
       };
-      parseJson(exchange, truncated);
+      parseJson(exchange, response.truncated);
       return exchange;
     } catch (err) {
       throw new TransportError(`${req.method} ${stripQuery(req.url)} failed`, err, { method: req.method, url: req.url, headers, body: req.body });
     }
+  }
+
+  /**
+   * One request through undici's dispatch handler API rather than `request()`: no body stream per response,
+   * which measured about a third less client CPU per loopback request (bench/README.md). Timeouts are the
+   * dispatcher's; a body over the limit aborts the response and is reported as truncated.
+   */
+  private dispatch(req: HttpRequest, headers: Record<string, string>): Promise<RawResponse> {
+    const url = new URL(req.url);
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let status = 0;
+      let responseHeaders: Record<string, string> = {};
+      const done = (truncated: boolean) => resolve({ status, headers: responseHeaders, text: Buffer.concat(chunks).toString('utf8'), truncated });
+      this.dispatcher.dispatch(
+        { origin: url.origin, path: url.pathname + url.search, method: req.method as Dispatcher.HttpMethod, headers, body: req.body },
+        {
+          // Its presence is what marks this handler as the controller-based kind.
+          onRequestStart() {},
+          onResponseStart(_controller, statusCode, received) {
+            status = statusCode;
+            responseHeaders = flatHeaders(received);
+          },
+          onResponseData(controller, chunk) {
+            size += chunk.length;
+            if (size > MAX_RESPONSE_BYTES) {
+              controller.abort(new Error('response too large'));
+              done(true);
+              return;
+            }
+            chunks.push(chunk);
+          },
+          onResponseEnd: () => done(false),
+          // After a truncation the abort lands here too; the promise is settled by then.
+          onResponseError: (_controller, error) => reject(error),
+        },
+      );
+    });
   }
 
   async close(): Promise<void> {
@@ -102,6 +130,20 @@ export class HttpClient {
     this.closed = true;
     await this.dispatcher.close();
   }
+}
+
+interface RawResponse {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+  truncated: boolean;
+}
+
+/** Lower-case names, repeated headers joined as HTTP allows. */
+function flatHeaders(received: IncomingHttpHeaders): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [k, v] of Object.entries(received)) if (v !== undefined) flat[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  return flat;
 }
 
 function stripQuery(url: string): string {

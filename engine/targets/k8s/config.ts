@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { type Env, get, getBool, getUrl } from '../../config/env.ts';
 import { registerSecret } from '../../config/secrets.ts';
 import { ConfigError } from '../../errors.ts';
+import { parseYaml } from '../../yaml.ts';
 
 /** Where and how to reach a Kubernetes API server. */
 export interface K8sTargetConfig {

@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { FIXTURES_DIR } from '../../cases/load.ts';
 import { type Generator, resolvePlaceholders } from '../../cases/placeholders.ts';
 import type { CaseVariant, ConformanceCase } from '../../cases/types.ts';
@@ -12,6 +10,7 @@ import { RUN_LABEL } from '../../lifecycle/labels.ts';
 import type { SubjectHandle, TargetAdapter } from '../../run-case.ts';
 import type { SchemaRegistry } from '../../schemas.ts';
 import { describeRange, inRange } from '../../versions.ts';
+import { readYamlFixture } from '../../yaml.ts';
 import type { K8sClient } from './client.ts';
 import { k8sPolicyRejection } from './policy.ts';
 import type { K8sFacts } from './preflight.ts';
@@ -70,7 +69,7 @@ const GENERATORS = (podName: string): Record<string, Generator> => ({
 
 /** The pod every case starts from (fixtures/k8s/pod-template.yaml), before the case's own setup. */
 export function loadPodTemplate(): Obj {
-  return parseYaml(readFileSync(join(FIXTURES_DIR, 'k8s', 'pod-template.yaml'), 'utf8')) as Obj;
+  return readYamlFixture(join(FIXTURES_DIR, 'k8s', 'pod-template.yaml')) as Obj;
 }
 
 const specOf = (pod: Obj) => (pod.spec ?? {}) as Obj;

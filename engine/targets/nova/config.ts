@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { type Env, get, getBool, getUrl } from '../../config/env.ts';
 import { registerSecret } from '../../config/secrets.ts';
 import { ConfigError } from '../../errors.ts';
+import { parseYaml } from '../../yaml.ts';
 
 export type OsAuthType = 'password' | 'token' | 'none';
 

@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { FIXTURES_DIR } from '../../cases/load.ts';
 import type { ConformanceCase } from '../../cases/types.ts';
 import type { SupersededTests } from '../../results.ts';
+import { readYamlFixture } from '../../yaml.ts';
 
 /** fixtures/nova/interop.yaml: the interop capability every case tests and the Tempest tests each supersedes. */
 interface InteropData {
@@ -15,7 +14,7 @@ interface InteropData {
 let data: InteropData | undefined;
 
 function interop(): InteropData {
-  data ??= parseYaml(readFileSync(join(FIXTURES_DIR, 'nova', 'interop.yaml'), 'utf8')) as InteropData;
+  data ??= readYamlFixture(join(FIXTURES_DIR, 'nova', 'interop.yaml')) as InteropData;
   return data;
 }
 

@@ -1,0 +1,32 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/*
+ * Work every process of a run would otherwise repeat (parsing and validating the case files, compiling the
+ * response schemas) is kept per user, keyed by the sha256 of everything it was derived from: a changed input is
+ * a new key, never a stale entry. Per user (`$XDG_CACHE_HOME` or ~/.cache), not the shared temporary directory,
+ * because compiled schemas are code this process runs. Any failure to read or write only costs the work again.
+ */
+const CACHE_ROOT = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'update-conformance');
+
+export function readCached(kind: string, key: string): string | undefined {
+  try {
+    return readFileSync(join(CACHE_ROOT, kind, key), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeCached(kind: string, key: string, text: string): void {
+  try {
+    const dir = join(CACHE_ROOT, kind);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    // Written aside, then renamed: a concurrent reader sees the whole entry or none.
+    const tmp = join(dir, `${key}.${process.pid}.tmp`);
+    writeFileSync(tmp, text, { mode: 0o600 });
+    renameSync(tmp, join(dir, key));
+  } catch {
+    // A read-only home only costs the next process the work.
+  }
+}
