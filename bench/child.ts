@@ -4,6 +4,7 @@
  *   suite  — open a suite's target as the vitest suite does and run its case variants through runCase at
  *            concurrency C; optionally record every request (method, url, headers, body) per case.
  *   replay — send a recording's requests with plain undici `request` (same per-case order, same concurrency).
+ *   replay-all — send several recordings at once (the main job's suites).
  *   scale  — stream N generated cases (engine/generate) through runCase, keeping only counts.
  *   shrink — find a failing generated case against a faulty backend and shrink it (fast-check).
  *
@@ -211,10 +212,16 @@ function substitute(text: string, pairs: [string, string][]): string {
   return out;
 }
 
-async function replayMode(spec: ReplaySpec): Promise<ReplayOutcome> {
-  const rec = JSON.parse(readFileSync(spec.recording, 'utf8')) as Recording;
-  const pairs = rec.identity.map((from, i): [string, string] => [from, spec.identity[i] ?? from]);
-  // Everything rewritten to the fresh backend up front: the timed part is only sending.
+interface Replay {
+  open: RecordedRequest[];
+  cases: RecordedRequest[][];
+  close: RecordedRequest[];
+}
+
+/** A recording with its backend's identity replaced by a fresh backend's, up front: the timed part only sends. */
+function loadReplay(recording: string, identity: string[]): Replay {
+  const rec = JSON.parse(readFileSync(recording, 'utf8')) as Recording;
+  const pairs = rec.identity.map((from, i): [string, string] => [from, identity[i] ?? from]);
   const fix = (r: RecordedRequest): RecordedRequest => ({
     method: r.method,
     url: substitute(r.url, pairs),
@@ -222,13 +229,14 @@ async function replayMode(spec: ReplaySpec): Promise<ReplayOutcome> {
     body: r.body === undefined ? undefined : substitute(r.body, pairs),
     status: r.status,
   });
-  const open = rec.open.map(fix);
-  const cases = rec.cases.map((g) => (g ?? []).map(fix));
-  const close = rec.close.map(fix);
-  let requests = 0;
-  let statusMatches = 0;
-  const client = spec.via === 'httpclient' ? new HttpClient({ timeoutMs: 15_000 }) : undefined;
-  const send = async (r: RecordedRequest) => {
+  return { open: rec.open.map(fix), cases: rec.cases.map((g) => (g ?? []).map(fix)), close: rec.close.map(fix) };
+}
+
+/** Sends one recorded request with plain undici `request()` (or the engine's HttpClient); true when its status matches. */
+type Sender = (r: RecordedRequest) => Promise<boolean>;
+
+function plainSender(client?: HttpClient): Sender {
+  return async (r) => {
     let status: number;
     if (client) status = (await client.send(r)).response.status;
     else {
@@ -236,25 +244,73 @@ async function replayMode(spec: ReplaySpec): Promise<ReplayOutcome> {
       await res.body.text();
       status = res.statusCode;
     }
-    requests++;
-    if (status === r.status) statusMatches++;
+    return status === r.status;
   };
+}
+
+async function replayMode(spec: ReplaySpec): Promise<ReplayOutcome> {
+  const { open, cases, close } = loadReplay(spec.recording, spec.identity);
+  const client = spec.via === 'httpclient' ? new HttpClient({ timeoutMs: 15_000 }) : undefined;
+  const send = plainSender(client);
   for (const r of open) await send(r);
-  requests = 0;
-  statusMatches = 0;
+  let requests = 0;
+  let statusMatches = 0;
   const cpu0 = process.cpuUsage();
   const started = performance.now();
   await profiled(spec.cpuProfile, () =>
     runPool(cases.length, spec.concurrency, async (i) => {
-      for (const r of cases[i] ?? []) await send(r);
+      for (const r of cases[i] ?? []) {
+        if (await send(r)) statusMatches++;
+        requests++;
+      }
     }),
   );
   const wallMs = performance.now() - started;
   const cpuMs = cpuSince(cpu0);
-  const counted = { requests, statusMatches };
   for (const r of close) await send(r);
   await client?.close();
-  return { wallMs, cpuMs, ...counted, maxRssKb: process.resourceUsage().maxRSS };
+  return { wallMs, cpuMs, requests, statusMatches, maxRssKb: process.resourceUsage().maxRSS };
+}
+
+export interface ReplayAllSpec {
+  /** Each suite's recording and the identity of the backend to send it to; the suites are sent at the same time. */
+  replays: { recording: string; identity: string[] }[];
+  concurrency: number;
+}
+
+/**
+ * The main job's requests without the harness: every suite's recording (session requests included) sent with
+ * plain undici at the same time, each at the suite's concurrency, as the run sends its suites. Timed from the
+ * first request to the last answer (the process start is not the requests').
+ */
+async function replayAllMode(spec: ReplayAllSpec): Promise<ReplayOutcome> {
+  const send = plainSender();
+  const cpu0 = process.cpuUsage();
+  const started = performance.now();
+  const counts = await Promise.all(
+    spec.replays.map(async ({ recording, identity }) => {
+      const { open, cases, close } = loadReplay(recording, identity);
+      let requests = 0;
+      let statusMatches = 0;
+      const one = async (r: RecordedRequest) => {
+        if (await send(r)) statusMatches++;
+        requests++;
+      };
+      for (const r of open) await one(r);
+      await runPool(cases.length, spec.concurrency, async (i) => {
+        for (const r of cases[i] ?? []) await one(r);
+      });
+      for (const r of close) await one(r);
+      return { requests, statusMatches };
+    }),
+  );
+  return {
+    wallMs: performance.now() - started,
+    cpuMs: cpuSince(cpu0),
+    requests: counts.reduce((n, c) => n + c.requests, 0),
+    statusMatches: counts.reduce((n, c) => n + c.statusMatches, 0),
+    maxRssKb: process.resourceUsage().maxRSS,
+  };
 }
 
 async function scaleMode(spec: ScaleSpec): Promise<ScaleOutcome> {
@@ -347,6 +403,7 @@ async function main(): Promise<void> {
   let out: unknown;
   if (mode === 'suite') out = await suiteMode(spec as SuiteSpec);
   else if (mode === 'replay') out = await replayMode(spec as ReplaySpec);
+  else if (mode === 'replay-all') out = await replayAllMode(spec as ReplayAllSpec);
   else if (mode === 'scale') out = await scaleMode(spec as ScaleSpec);
   else if (mode === 'shrink') out = await shrinkMode(spec as ShrinkSpec);
   else throw new Error(`unknown mode ${mode}`);

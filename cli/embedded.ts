@@ -1,8 +1,9 @@
 /**
  * The only place that wires the reference backends into a run: when a suite has no target configured,
- * start its backend in-process on 127.0.0.1 and describe it with the ordinary configuration variables.
+ * start its backend on 127.0.0.1 and describe it with the ordinary configuration variables.
  */
 import { randomBytes } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
 import type { AnyTarget } from '../engine/targets/target.ts';
 
 export interface EmbeddedBackend {
@@ -57,23 +58,63 @@ export function referenceReleases(target: AnyTarget): (string | undefined)[] {
   return REFERENCE_RELEASES[target.name] ?? [undefined];
 }
 
-/** Starts the reference backend of one target on 127.0.0.1. */
+/** Starts the reference backend of one target on 127.0.0.1, in this thread (the self-tests switch its faults). */
 export function startReferenceBackend(target: AnyTarget, release?: string): Promise<ReferenceBackend> {
-  const start = REFERENCE_BACKENDS[target.name];
-  if (!start) throw new Error(`no reference backend for ${target.name}`);
+  return startReferenceBackendNamed(target.name, release);
+}
+
+export function startReferenceBackendNamed(name: string, release?: string): Promise<ReferenceBackend> {
+  const start = REFERENCE_BACKENDS[name];
+  if (!start) throw new Error(`no reference backend for ${name}`);
   return start(release);
 }
 
+/** What a backend thread (cli/embedded-thread.ts) posts once: its settings, or why it could not start. */
+export type BackendThreadMessage = { env: Record<string, string> } | { error: string };
+
+/**
+ * The reference backend of one target on a worker thread of its own. The suites run on worker threads too:
+ * with the backends on the CLI's thread, that one thread served every request of both suites and, busy, left
+ * the suites waiting and a core idle. The thread ends when its backend closes.
+ */
+function startOnThread(name: string): Promise<EmbeddedBackend> {
+  const worker = import.meta.url.endsWith('.ts')
+    ? // Run from the TypeScript sources (the self-tests): a thread does not inherit tsx's loader, so it registers it.
+      new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./embedded-thread.ts', import.meta.url).href)}); })`, {
+        eval: true,
+        workerData: { name },
+      })
+    : new Worker(new URL('./embedded-thread.js', import.meta.url), { workerData: { name } });
+  const ended = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  return new Promise((resolve, reject) => {
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the ${name} reference backend ended before it started (exit ${code})`)));
+    worker.once('message', (m: BackendThreadMessage) => {
+      if ('error' in m) {
+        reject(new Error(m.error));
+        return;
+      }
+      resolve({
+        env: m.env,
+        close: async () => {
+          worker.postMessage('close');
+          await ended;
+        },
+      });
+    });
+  });
+}
+
 export async function startEmbedded(targets: AnyTarget[]): Promise<EmbeddedBackend> {
-  const started: EmbeddedBackend[] = [];
+  const results = await Promise.allSettled(targets.map((t) => startOnThread(t.name)));
+  const started = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const close = async () => {
     await Promise.all(started.map((b) => b.close()));
   };
-  try {
-    for (const t of targets) started.push(await startReferenceBackend(t));
-  } catch (err) {
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) {
     await close();
-    throw err;
+    throw failed.reason;
   }
   return { env: Object.assign({}, ...started.map((b) => b.env)), close };
 }

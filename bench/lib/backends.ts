@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { resolve } from 'node:path';
 import { request } from 'undici';
-import { cleanEnv, ROOT, type Spawned, spawnTsx } from './proc.ts';
+import { cleanEnv, FIRST_REQUEST_HOOK, ROOT, type Spawned, spawnTsx } from './proc.ts';
 
 export type SuiteName = 'k8s' | 'nova';
 
@@ -29,6 +29,16 @@ export interface BackendOptions {
   latencyMs?: number;
   /** Nova: create this many more servers in project A (the pool then has 6 + n servers). */
   extraServers?: number;
+  /** Note the backend's first request and first update in this file (bench/lib/first-request-hook.mjs). */
+  observe?: string;
+}
+
+/** The backend process's environment: its faults, and the first-request hook when asked to observe. */
+function backendEnv(faultsVar: string, opts: BackendOptions): Record<string, string> {
+  return cleanEnv({
+    ...(opts.faults?.length ? { [faultsVar]: opts.faults.join(',') } : {}),
+    ...(opts.observe ? { NODE_OPTIONS: `--import=${FIRST_REQUEST_HOOK}`, BENCH_FIRST_REQUEST_FILE: opts.observe } : {}),
+  });
 }
 
 async function latencyProxy(upstream: string, ms: number): Promise<Spawned> {
@@ -48,7 +58,7 @@ function stopAll(procs: Spawned[]): () => Promise<void> {
 }
 
 export async function startK8sBackend(opts: BackendOptions = {}): Promise<Backend> {
-  const env = cleanEnv(opts.faults?.length ? { K8S_REFERENCE_FAULTS: opts.faults.join(',') } : {});
+  const env = backendEnv('K8S_REFERENCE_FAULTS', opts);
   const server = await spawnTsx('backends/k8s-reference/main.ts', [], { env, readyKeys: ['K8S_SERVER', 'K8S_TOKEN'] });
   const procs = [server];
   let url = server.vars.K8S_SERVER as string;
@@ -90,7 +100,7 @@ async function createServers(endpoint: string, token: string, count: number): Pr
 }
 
 export async function startNovaBackend(opts: BackendOptions = {}): Promise<Backend> {
-  const env = cleanEnv(opts.faults?.length ? { NOVA_REFERENCE_FAULTS: opts.faults.join(',') } : {});
+  const env = backendEnv('NOVA_REFERENCE_FAULTS', opts);
   const keys = ['OS_TOKEN', 'OS_COMPUTE_ENDPOINT_OVERRIDE', 'NOVA_SERVER_IDS', 'OS_ALT_TOKEN', 'NOVA_ALT_SERVER_IDS'];
   const server = await spawnTsx('backends/nova-reference/main.ts', [], { env, readyKeys: keys });
   const v = server.vars as Record<string, string>;

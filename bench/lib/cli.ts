@@ -1,8 +1,12 @@
-/** Runs the command line as a user does (`npx tsx cli/bin.ts …`) and times it from the outside. */
+/**
+ * Runs the command line as a user does and times it from the outside: the compiled CLI (`node dist/cli/bin.js`,
+ * what `npm start` and the installed `update-conformance` run), or the previous path, the TypeScript sources
+ * transpiled at run time (`npx tsx cli/bin.ts`).
+ */
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { cleanEnv, ROOT, spawnCommand } from './proc.ts';
+import { join } from 'node:path';
+import { cleanEnv, FIRST_REQUEST_HOOK, spawnCommand } from './proc.ts';
 import { waitForQuiet } from './quiet.ts';
 
 export interface CliTiming {
@@ -19,34 +23,55 @@ export interface CliTiming {
   lastLines: string[];
 }
 
-const HOOK = resolve(ROOT, 'bench', 'lib', 'first-request-hook.mjs');
 const PROGRESS = /^\s+[✓✗!–] /;
 
-export async function runCli(args: string[], env: Record<string, string> = {}, timeoutMs = 180_000): Promise<CliTiming> {
+export type CliPath = 'compiled' | 'tsx';
+export const CLI_COMMANDS: Record<CliPath, { cmd: string; args: string[]; label: string }> = {
+  compiled: { cmd: process.execPath, args: ['dist/cli/bin.js'], label: 'node dist/cli/bin.js' },
+  tsx: { cmd: 'npx', args: ['tsx', 'cli/bin.ts'], label: 'npx tsx cli/bin.ts' },
+};
+
+export interface CliOptions {
+  env?: Record<string, string>;
+  timeoutMs?: number;
+  path?: CliPath;
+  /** Where backends in other processes note their first request (BackendOptions.observe); read with the CLI's. */
+  marks?: string;
+}
+
+export async function runCli(args: string[], opts: CliOptions = {}): Promise<CliTiming> {
   const dir = mkdtempSync(join(tmpdir(), 'uc-bench-cli-'));
   const reportDir = join(dir, 'reports');
-  const marks = join(dir, 'first-request.txt');
+  const marks = opts.marks ?? join(dir, 'first-request.txt');
   let firstResultLineMs: number | undefined;
   await waitForQuiet();
   const start = Date.now();
-  const p = await spawnCommand('npx', ['tsx', 'cli/bin.ts', ...args, '--report-dir', reportDir], {
-    env: cleanEnv({ ...env, NODE_OPTIONS: `--import=${HOOK}`, BENCH_FIRST_REQUEST_FILE: marks }),
+  const how = CLI_COMMANDS[opts.path ?? 'compiled'];
+  const p = await spawnCommand(how.cmd, [...how.args, ...args, '--report-dir', reportDir], {
+    env: cleanEnv({ ...opts.env, NODE_OPTIONS: `--import=${FIRST_REQUEST_HOOK}`, BENCH_FIRST_REQUEST_FILE: marks }),
     onLine: (line) => {
       if (firstResultLineMs === undefined && PROGRESS.test(line)) firstResultLineMs = Date.now() - start;
     },
   });
-  const timer = setTimeout(() => void p.stop(), timeoutMs);
+  const timer = setTimeout(() => void p.stop(), opts.timeoutMs ?? 180_000);
   const code = await p.exited;
   clearTimeout(timer);
   const wallMs = Date.now() - start;
   const out: CliTiming = { code, wallMs, firstResultLineMs, reportDir, lastLines: [...p.stdout.slice(-3), ...p.stderr.slice(-3)] };
-  if (existsSync(marks)) {
-    for (const line of readFileSync(marks, 'utf8').split('\n')) {
-      const [kind, at] = line.split(' ');
-      const t = Number(at) - start;
-      if (kind === 'first' && (out.firstRequestMs === undefined || t < out.firstRequestMs)) out.firstRequestMs = t;
-      if (kind === 'update' && (out.firstUpdateMs === undefined || t < out.firstUpdateMs)) out.firstUpdateMs = t;
-    }
+  Object.assign(out, readMarks(marks, start));
+  return out;
+}
+
+/** The earliest first request (received by a backend, or sent by the measured process) and first update in a marks file. */
+export function readMarks(file: string, start: number): { firstRequestMs?: number; firstUpdateMs?: number } {
+  const out: { firstRequestMs?: number; firstUpdateMs?: number } = {};
+  if (!existsSync(file)) return out;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const [kind, at] = line.split(' ');
+    const t = Number(at) - start;
+    if (!Number.isFinite(t)) continue;
+    if ((kind === 'first' || kind === 'sent') && (out.firstRequestMs === undefined || t < out.firstRequestMs)) out.firstRequestMs = t;
+    if (kind === 'update' && (out.firstUpdateMs === undefined || t < out.firstUpdateMs)) out.firstUpdateMs = t;
   }
   return out;
 }

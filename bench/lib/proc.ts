@@ -5,6 +5,8 @@ import { waitForQuiet } from './quiet.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const EMPTY_ENV_FILE = resolve(ROOT, 'bench', 'empty.env');
+/** Loaded with NODE_OPTIONS into a process whose first request is measured (it only observes). */
+export const FIRST_REQUEST_HOOK = resolve(ROOT, 'bench', 'lib', 'first-request-hook.mjs');
 
 /** Settings a measured process must not inherit from the developer's shell (targets, run settings, proxies). */
 const SETTING = /^(K8S_|OS_|NOVA_|KUBECONFIG$|CONFORMANCE_|CI$|HTTPS?_PROXY$|https?_proxy$|NO_PROXY$|no_proxy$|NODE_OPTIONS$|BENCH_)/;

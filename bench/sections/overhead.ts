@@ -4,10 +4,10 @@
  * fresh backend process, interleaved (suite, plain, suite, plain…). The requests are recorded from one suite run
  * at the engine's HttpClient, per case, and replayed in the same per-case order at the same concurrency.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Recording, ReplayOutcome, SuiteOutcome } from '../child.ts';
 import { type Backend, type SuiteName, startBackend } from '../lib/backends.ts';
-import { readResults, runCli } from '../lib/cli.ts';
+import { CLI_COMMANDS, readResults, runCli } from '../lib/cli.ts';
 import { type BenchContext, runEnv } from '../lib/context.ts';
 import { runChild } from '../lib/proc.ts';
 import { median, ms, ratio, type Table } from '../lib/report.ts';
@@ -26,20 +26,26 @@ export interface OverheadFigures {
   statusMatch: number;
 }
 
-export async function measureOverhead(ctx: BenchContext, suite: SuiteName): Promise<OverheadFigures> {
+/** Records every request of one suite run (per case, at the engine's HttpClient) into the scratch directory, once. */
+export async function recordSuite(ctx: BenchContext, suite: SuiteName): Promise<string> {
   const file = `${ctx.tmp}/recording-${suite}.json`;
+  if (existsSync(file)) return file;
   const rb = await startBackend(suite);
-  let recorded: SuiteOutcome;
   try {
-    recorded = await runChild<SuiteOutcome>('suite', { suite, env: runEnv(ctx, rb.env), concurrency: CONCURRENCY, record: file, identity: rb.identity });
+    await runChild<SuiteOutcome>('suite', { suite, env: runEnv(ctx, rb.env), concurrency: CONCURRENCY, record: file, identity: rb.identity });
   } finally {
     await rb.stop();
   }
+  return file;
+}
+
+export async function measureOverhead(ctx: BenchContext, suite: SuiteName): Promise<OverheadFigures> {
+  const file = await recordSuite(ctx, suite);
   const rec = JSON.parse(readFileSync(file, 'utf8')) as Recording;
   const requests = rec.cases.reduce((a, g) => a + (g?.length ?? 0), 0);
   const f: OverheadFigures = {
     suite,
-    variants: recorded.variants,
+    variants: rec.cases.length,
     requests,
     suiteMs: [],
     plainMs: [],
@@ -107,7 +113,7 @@ export async function overheadSection(ctx: BenchContext): Promise<Table[]> {
     ctx.log(`overhead: ${suite} CLI end to end`);
     const cli = await runCli(['run', '--suite', suite]);
     const res = readResults(cli.reportDir, suite === 'k8s' ? 'k8s' : 'nova');
-    cliRows.push([`npx tsx cli/bin.ts run --suite ${suite}`, ms(cli.wallMs), String(cli.code), res ? String(res.cases) : 'n/a']);
+    cliRows.push([`${CLI_COMMANDS.compiled.label} run --suite ${suite}`, ms(cli.wallMs), String(cli.code), res ? String(res.cases) : 'n/a']);
   }
   return [
     {

@@ -19,7 +19,7 @@ export async function realSection(ctx: BenchContext): Promise<Table[]> {
       continue;
     }
     ctx.log(`real: ${suite}`);
-    const t = await runCli(['run', '--suite', suite], found.env, 900_000);
+    const t = await runCli(['run', '--suite', suite], { env: found.env, timeoutMs: 900_000 });
     const res = readResults(t.reportDir, suite);
     if (!res || t.code === 2) {
       // Exit 2: configuration or unreachable (e.g. the env file is from another start of the backend).

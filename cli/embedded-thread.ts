@@ -1,0 +1,20 @@
+/** A worker thread serving one reference backend for an embedded run (cli/embedded.ts startEmbedded). */
+import { parentPort, workerData } from 'node:worker_threads';
+import { describeError } from '../engine/errors.ts';
+import { type BackendThreadMessage, startReferenceBackendNamed } from './embedded.ts';
+
+const port = parentPort;
+if (!port) throw new Error('cli/embedded-thread.ts runs only as a worker thread');
+const say = (m: BackendThreadMessage) => port.postMessage(m);
+try {
+  const backend = await startReferenceBackendNamed((workerData as { name: string }).name);
+  port.on('message', (m) => {
+    if (m !== 'close') return;
+    // Closed, the server and the port leave the thread nothing to wait for: it ends.
+    void backend.close().then(() => port.close());
+  });
+  say({ env: backend.env });
+} catch (err) {
+  say({ error: describeError(err) });
+  port.close();
+}
