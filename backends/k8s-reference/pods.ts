@@ -28,7 +28,7 @@ import {
   unsupportedMediaType,
 } from './status.ts';
 import { DecodeError, decodePod } from './typed.ts';
-import { canonical, validatePodCreate, validatePodUpdate } from './validation.ts';
+import { deepEqual, validatePodCreate, validatePodUpdate } from './validation.ts';
 
 export interface Reply {
   status: number;
@@ -373,8 +373,8 @@ function updatePod(env: Env, ns: string, name: string, old: Obj, candidate: Obj,
   if (om.managedFields !== undefined) nm.managedFields = om.managedFields;
   else delete nm.managedFields;
   // updatePodGeneration: +1 when the spec changed (KEP-5067, 1.33+)
-  const specChanged = canonical(newPod.spec) !== canonical(old.spec);
-  const bump = f.has('generation-on-any-write') ? canonical(stripRV(newPod)) !== canonical(stripRV(old)) : specChanged && !f.has('generation-not-bumped');
+  const specChanged = !deepEqual(newPod.spec, old.spec);
+  const bump = f.has('generation-on-any-write') ? !deepEqual(stripRV(newPod), stripRV(old)) : specChanged && !f.has('generation-not-bumped');
   if (!resetsOff && env.minor >= 33 && bump) {
     nm.generation = (typeof om.generation === 'number' ? om.generation : 0) + 1;
   }
@@ -387,7 +387,7 @@ function updatePod(env: Env, ns: string, name: string, old: Obj, candidate: Obj,
     }
   }
   const result = ordered(newPod);
-  const unchanged = canonical(stripRV(result)) === canonical(stripRV(old));
+  const unchanged = deepEqual(stripRV(result), stripRV(old));
   if (opts.dryRun) return { status: 200, body: served(result, env), warnings };
   if (unchanged && !f.has('always-write')) return { status: 200, body: served(old, env), warnings };
   if (f.has('ignore-change')) return { status: 200, body: served(old, env), warnings };
@@ -401,7 +401,7 @@ function updatePod(env: Env, ns: string, name: string, old: Obj, candidate: Obj,
   }
   if (f.has('reset-active-deadline')) {
     const spec = asObj(result.spec);
-    if (canonical(spec.activeDeadlineSeconds) === canonical(asObj(old.spec).activeDeadlineSeconds)) delete spec.activeDeadlineSeconds;
+    if (deepEqual(spec.activeDeadlineSeconds, asObj(old.spec).activeDeadlineSeconds)) delete spec.activeDeadlineSeconds;
   }
   if (renamed) {
     const storedObj = store(env, ns, newName, result, resetsOff);

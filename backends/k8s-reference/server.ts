@@ -5,7 +5,6 @@
  * Routing is synchronous once the body is read, so updates never interleave (they are serialized).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { readBodyLimited } from '../shared/body.ts';
 import type { K8sFault } from './faults.ts';
 import type { PodStore } from './pod-store.ts';
@@ -151,8 +150,7 @@ export function createK8sServer(state: ServerState): Server {
     }
   };
   const server = createServer((req, res) => {
-    const port = (server.address() as AddressInfo | null)?.port ?? 0;
-    handle(req, res, port).catch(() => {
+    handle(req, res, req.socket.localPort ?? 0).catch(() => {
       if (!res.headersSent) res.writeHead(500);
       res.end();
     });

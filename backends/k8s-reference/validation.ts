@@ -167,7 +167,23 @@ export function validateObjectMeta(meta: Obj, namespaced: boolean, nameRule: 'su
 }
 
 function same(a: unknown, b: unknown): boolean {
-  return canonical(a) === canonical(b);
+  return deepEqual(a, b);
+}
+
+/**
+ * Whether two decoded JSON values are equal, object keys in any order: what comparing their `canonical` strings
+ * says, without building them (the comparisons run several times per request).
+ */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((x, i) => deepEqual(x, b[i]));
+  }
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  return ka.every((k) => Object.hasOwn(b, k) && deepEqual((a as Obj)[k], (b as Obj)[k]));
 }
 
 /** Stable JSON for deep comparison (object keys sorted). */
@@ -395,14 +411,14 @@ function validateOnlyAddedTolerations(newT: Obj[], oldT: Obj[], faults: Readonly
 
 /** Semantic deep-equal: unset and empty slices/maps are equal (decoded docs already drop empties). */
 function specEqual(a: Obj, b: Obj): boolean {
-  return canonical(a) === canonical(b);
+  return deepEqual(a, b);
 }
 
 function specDiff(oldSpec: Obj, newSpec: Obj): string {
   const lines: string[] = [];
   const keys = new Set([...Object.keys(oldSpec), ...Object.keys(newSpec)]);
   for (const k of [...keys].sort()) {
-    if (canonical(oldSpec[k]) !== canonical(newSpec[k])) {
+    if (!deepEqual(oldSpec[k], newSpec[k])) {
       lines.push(`  \t${k}: ${canonical(oldSpec[k])} -> ${canonical(newSpec[k])}`);
     }
   }
@@ -473,7 +489,7 @@ export function validatePodUpdate(newPod: Obj, oldPod: Obj, faults: ReadonlySet<
     newGates.forEach((g, i) => {
       if (i >= oldGates.length) errs.push(newGate(g, i));
     });
-  } else if (faults.has('scheduling-gates-all-or-nothing') && newGates.length > 0 && canonical(newGates) !== canonical(oldGates)) {
+  } else if (faults.has('scheduling-gates-all-or-nothing') && newGates.length > 0 && !deepEqual(newGates, oldGates)) {
     errs.push(...newGates.map(newGate));
   } else if (newGates.length > 0) {
     const oldNames = new Set(oldGates.map((g) => g.name));

@@ -39,10 +39,17 @@ export function compareMv(a: Microversion, b: Microversion): number {
   return a.major !== b.major ? a.major - b.major : a.minor - b.minor;
 }
 
+// The literals atLeast is asked about, parsed once (a request asks about dozens).
+const literals = new Map<string, Microversion>();
+
 /** True when `v` is at least `min` (given as "2.19"). */
 export function atLeast(v: Microversion, min: string): boolean {
-  const m = parseMicroversion(min);
-  if (!m) throw new Error(`bad microversion literal ${min}`);
+  let m = literals.get(min);
+  if (!m) {
+    m = parseMicroversion(min);
+    if (!m) throw new Error(`bad microversion literal ${min}`);
+    literals.set(min, m);
+  }
   return compareMv(v, m) >= 0;
 }
 

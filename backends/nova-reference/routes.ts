@@ -304,8 +304,13 @@ function applyUpdate(rec: ServerRecord, fields: Record<string, unknown>, faults:
   return next;
 }
 
+/** Whether an update changed the record: field by field, the nested ones (metadata, addresses) by their JSON. */
 function changed(a: ServerRecord, b: ServerRecord): boolean {
-  return JSON.stringify(a) !== JSON.stringify(b);
+  const x = a as unknown as Record<string, unknown>;
+  const y = b as unknown as Record<string, unknown>;
+  const keys = Object.keys(y);
+  if (keys.length !== Object.keys(x).length) return true;
+  return keys.some((k) => x[k] !== y[k] && (typeof x[k] !== 'object' || typeof y[k] !== 'object' || JSON.stringify(x[k]) !== JSON.stringify(y[k])));
 }
 
 function updateServer(

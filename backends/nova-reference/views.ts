@@ -24,11 +24,18 @@ export interface ViewContext {
 
 const PROGRESS_STATUSES = new Set(['ACTIVE', 'BUILD', 'REBUILD', 'RESIZE', 'VERIFY_RESIZE', 'MIGRATING']);
 
+// Every view of a server hashes the same two strings: computed once per pair.
+const hostIds = new Map<string, string>();
+
 function hostId(rec: ServerRecord): string {
   if (!rec.host) return '';
-  return createHash('sha224')
-    .update(rec.projectId + rec.host)
-    .digest('hex');
+  const key = rec.projectId + rec.host;
+  let id = hostIds.get(key);
+  if (id === undefined) {
+    id = createHash('sha224').update(key).digest('hex');
+    hostIds.set(key, id);
+  }
+  return id;
 }
 
 function bookmark(ctx: ViewContext, collection: string, id: string): string {
