@@ -80,10 +80,13 @@ export type BackendThreadMessage = { env: Record<string, string> } | { error: st
 function startOnThread(name: string): Promise<EmbeddedBackend> {
   const worker = import.meta.url.endsWith('.ts')
     ? // Run from the TypeScript sources (the self-tests): a thread does not inherit tsx's loader, so it registers it.
-      new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./embedded-thread.ts', import.meta.url).href)}); })`, {
-        eval: true,
-        workerData: { name },
-      })
+      new Worker(
+        `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./embedded-thread.ts', import.meta.url).href)}); })`,
+        {
+          eval: true,
+          workerData: { name },
+        },
+      )
     : new Worker(new URL('./embedded-thread.js', import.meta.url), { workerData: { name } });
   const ended = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {
