@@ -178,7 +178,7 @@ export class ServerStore {
     return rec;
   }
 
-  /** Six servers in project A and two in project B, each fully populated. */
+  /** Eight servers in project A (as many as the embedded run has cases in flight) and two in project B, each fully populated. */
   seed(projectA: { id: string; userId: string }, projectB: { id: string; userId: string }): { a: string[]; b: string[] } {
     const at = new Date('2024-01-15T10:00:00Z');
     const make = (p: { id: string; userId: string }, label: string, i: number): string => {
@@ -201,7 +201,7 @@ export class ServerStore {
       );
       return rec.id;
     };
-    const a = [1, 2, 3, 4, 5, 6].map((i) => make(projectA, 'a', i));
+    const a = [1, 2, 3, 4, 5, 6, 7, 8].map((i) => make(projectA, 'a', i));
     const b = [1, 2].map((i) => make(projectB, 'b', i));
     this.seeded = [...a, ...b].map((id) => structuredClone(this.servers.get(id) as ServerRecord));
     return { a, b };

@@ -27,7 +27,7 @@ export interface BackendOptions {
   faults?: string[];
   /** Put the fault proxy in latency mode (this many ms per request) in front of the backend. */
   latencyMs?: number;
-  /** Nova: create this many more servers in project A (the pool then has 6 + n servers). */
+  /** Nova: create this many more servers in project A (the pool then has 8 + n servers). */
   extraServers?: number;
   /** Note the backend's first request and first update in this file (bench/lib/first-request-hook.mjs). */
   observe?: string;

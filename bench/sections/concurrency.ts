@@ -36,11 +36,11 @@ export async function concurrencySection(ctx: BenchContext): Promise<Table[]> {
   const lat = ctx.latencyMs;
   const configs: Config[] = [
     { label: 'k8s, loopback', suite: 'k8s', backend: {} },
-    { label: 'nova, loopback (pool 6)', suite: 'nova', backend: {} },
-    { label: 'nova, loopback (pool 16)', suite: 'nova', backend: { extraServers: 10 } },
+    { label: 'nova, loopback (pool 8)', suite: 'nova', backend: {} },
+    { label: 'nova, loopback (pool 16)', suite: 'nova', backend: { extraServers: 8 } },
     { label: `k8s, +${lat} ms latency`, suite: 'k8s', backend: { latencyMs: lat }, every: 4 },
-    { label: `nova, +${lat} ms latency (pool 6)`, suite: 'nova', backend: { latencyMs: lat }, every: 8 },
-    { label: `nova, +${lat} ms latency (pool 16)`, suite: 'nova', backend: { latencyMs: lat, extraServers: 10 }, every: 8 },
+    { label: `nova, +${lat} ms latency (pool 8)`, suite: 'nova', backend: { latencyMs: lat }, every: 8 },
+    { label: `nova, +${lat} ms latency (pool 16)`, suite: 'nova', backend: { latencyMs: lat, extraServers: 8 }, every: 8 },
   ];
   const levels = ctx.concurrency;
   const rows: string[][] = [];
@@ -72,7 +72,7 @@ export async function concurrencySection(ctx: BenchContext): Promise<Table[]> {
         `latency rows: the fault proxy (backends/fault-proxy, latency:${lat}) delays every request by ${lat} ms; they run every 4th (k8s) / 8th (nova) variant so C=1 stays short`,
         'requests = per-case requests as results.json counts them (setup, GET before, update, GET after; the release DELETE of k8s is not counted)',
         'loopback rows are CPU-bound (client and backend share 2 cores): more concurrency cannot help much there',
-        'nova leases one server per case (engine/lifecycle/pool.ts): in-flight cases never exceed the pool (6 seeded servers); "pool 16" adds 10 servers through POST /servers and passes all 16 in NOVA_SERVER_IDS',
+        'nova leases one server per case (engine/lifecycle/pool.ts): in-flight cases never exceed the pool (8 seeded servers); "pool 16" adds 8 servers through POST /servers and passes all 16 in NOVA_SERVER_IDS',
       ],
     },
   ];
