@@ -129,11 +129,21 @@ export async function runCommand(env: Env, opts: RunOptions = {}): Promise<numbe
       config = backends.config;
       log(`Self-check of the embedded reference backend(s) on 127.0.0.1 for ${suites.map((t) => t.name).join(', ')}: not a verdict about an API.`);
     }
+    // The targets are independent: asked at the same time, reported (and a failure raised) in their order.
+    const cfgNow = config;
+    const found = await Promise.allSettled(
+      suites.map(async (t) => {
+        const cfg = cfgNow.targets[t.name];
+        const line = await t.preflight(cfg, cfgNow.run);
+        return { line, facts: await t.discover(cfg, cfgNow.run) };
+      }),
+    );
     const facts: Record<string, unknown> = {};
-    for (const t of suites) {
-      const cfg = config.targets[t.name];
-      log(`${t.name}: ${await t.preflight(cfg, config.run)}`);
-      facts[t.name] = await t.discover(cfg, config.run);
+    for (const [i, t] of suites.entries()) {
+      const r = found[i] as PromiseSettledResult<{ line: string; facts: unknown }>;
+      if (r.status === 'rejected') throw r.reason;
+      log(`${t.name}: ${r.value.line}`);
+      facts[t.name] = r.value.facts;
     }
     for (const t of suites) {
       const warning = t.insecureWarning(config.targets[t.name]);
