@@ -6,7 +6,8 @@
  * dryRun → write.
  */
 import { randomUUID } from 'node:crypto';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
+import type { DocumentOptions, ParseOptions, SchemaOptions, ToJSOptions } from 'yaml';
 import { admitDefaultTolerationSeconds, admitPriority, defaultPod } from './defaults.ts';
 import type { K8sFault } from './faults.ts';
 import { applyApplyPatch, applyJsonPatch, applyMergePatch, applyStrategicMergePatch, isObject } from './patch.ts';
@@ -29,6 +30,11 @@ import {
 } from './status.ts';
 import { DecodeError, decodePod } from './typed.ts';
 import { deepEqual, validatePodCreate, validatePodUpdate } from './validation.ts';
+
+// YAML bodies (apply patches) are rare: the parser (about 40 ms to load) is loaded on the first one.
+const requireHere = createRequire(import.meta.url);
+type YamlParseOptions = ParseOptions & DocumentOptions & SchemaOptions & ToJSOptions;
+const parseYaml = (text: string, options?: YamlParseOptions): unknown => (requireHere('yaml') as typeof import('yaml')).parse(text, options);
 
 export interface Reply {
   status: number;
