@@ -2,7 +2,7 @@
  * Generic building blocks for the targets' fast-check arbitraries (engine/targets/<t>/arbitraries.ts): character
  * sets and string shapes that follow no particular API's rule.
  */
-import fc from 'fast-check';
+import { type Arbitrary, fc } from './fc.ts';
 
 /** The characters from `from` to `to` (code units, inclusive). */
 export const range = (from: string, to: string): string[] => {
@@ -20,7 +20,7 @@ export const charOf = (chars: readonly string[]) => fc.constantFrom(...chars);
 export const strOf = (chars: readonly string[], minLength: number, maxLength: number) => fc.string({ unit: charOf(chars), minLength, maxLength });
 
 /** Either a single first char, or a first char, a middle and a last char joined. */
-export function edged(first: fc.Arbitrary<string>, middle: fc.Arbitrary<string>, last: fc.Arbitrary<string>): fc.Arbitrary<string> {
+export function edged(first: Arbitrary<string>, middle: Arbitrary<string>, last: Arbitrary<string>): Arbitrary<string> {
   return fc.oneof(
     first,
     fc.tuple(first, middle, last).map(([a, m, z]) => `${a}${m}${z}`),

@@ -4,7 +4,7 @@
  * resource untouched). A family maps a generated input to an ordinary ConformanceCase, purely, so fast-check can
  * shrink the input and rebuild the case. The families themselves live with their target (engine/targets/<t>/generate.ts).
  */
-import type fc from 'fast-check';
+import type { Arbitrary } from 'fast-check';
 import type { CaseVariant, ConformanceCase } from '../cases/types.ts';
 
 /** Where a generated case comes from: family, seed and index (enough to rebuild it); index -1: a shrunk counterexample. */
@@ -22,7 +22,7 @@ export interface Family<I = unknown> {
   kind: 'allowed' | 'forbidden';
   /** One line: what the family asserts. */
   rule: string;
-  arbitrary(): fc.Arbitrary<I>;
+  arbitrary(): Arbitrary<I>;
   build(input: I, origin: GenOrigin): ConformanceCase;
 }
 

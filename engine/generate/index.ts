@@ -8,12 +8,13 @@
  * stream never holds more than one chunk per family (memory stays flat for any count) and any single case can be
  * rebuilt on its own.
  */
-import fc from 'fast-check';
+
 import { caseSchemaViolations } from '../cases/load.ts';
 import type { CaseVariant, ConformanceCase } from '../cases/types.ts';
 import type { CaseResult } from '../results.ts';
 import type { TargetName } from '../targets/index.ts';
 import type { Family, GenerationSpec, GenOrigin, TargetVersionRange } from './family.ts';
+import { fc } from './fc.ts';
 // The only dependency on the targets: which suites exist and how each is generated.
 import { caseSchemaOf, GENERATION_SPECS } from './specs.ts';
 

@@ -3,13 +3,14 @@
  * util/validation, core validation). Each valid/invalid pair follows one upstream rule, cited by the family that
  * uses it (./generate.ts).
  */
-import fc from 'fast-check';
+
 import { ALNUM, charOf, DIGITS, edged, LOWER_ALNUM, range, strOf, UPPER } from '../../generate/arbitraries.ts';
+import { type Arbitrary, fc } from '../../generate/fc.ts';
 
 const QN_MIDDLE = [...ALNUM, '-', '_', '.'];
 
 /** The name part of a qualified name: `([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]`, at most 63 characters. */
-export const qualifiedNamePart = (): fc.Arbitrary<string> =>
+export const qualifiedNamePart = (): Arbitrary<string> =>
   fc.oneof(
     { weight: 4, arbitrary: edged(charOf(ALNUM), strOf(QN_MIDDLE, 0, 20), charOf(ALNUM)) },
     { weight: 1, arbitrary: edged(charOf(ALNUM), strOf(QN_MIDDLE, 40, 61), charOf(ALNUM)) },
@@ -18,7 +19,7 @@ export const qualifiedNamePart = (): fc.Arbitrary<string> =>
 const dnsLabel = (max: number) => edged(charOf(LOWER_ALNUM), strOf([...LOWER_ALNUM, '-'], 0, max), charOf(LOWER_ALNUM));
 
 /** A DNS-1123 subdomain (prefix of a qualified name). */
-export const dnsSubdomain = (): fc.Arbitrary<string> => fc.array(dnsLabel(12), { minLength: 1, maxLength: 3 }).map((labels) => labels.join('.'));
+export const dnsSubdomain = (): Arbitrary<string> => fc.array(dnsLabel(12), { minLength: 1, maxLength: 3 }).map((labels) => labels.join('.'));
 
 /** Keys the generated cases never touch: the template's label, the run label, reserved prefixes. */
 function usableKey(key: string): boolean {
@@ -26,21 +27,21 @@ function usableKey(key: string): boolean {
 }
 
 /** A valid label key: an optional DNS-subdomain prefix and `/`, then a qualified name part. */
-export const validLabelKey = (): fc.Arbitrary<string> =>
+export const validLabelKey = (): Arbitrary<string> =>
   fc
     .tuple(fc.option(dnsSubdomain(), { nil: undefined }), qualifiedNamePart())
     .map(([p, n]) => (p === undefined ? n : `${p}/${n}`))
     .filter(usableKey);
 
 /** A valid label value: empty or a qualified name part (at most 63 characters). */
-export const validLabelValue = (): fc.Arbitrary<string> => fc.oneof({ weight: 1, arbitrary: fc.constant('') }, { weight: 9, arbitrary: qualifiedNamePart() });
+export const validLabelValue = (): Arbitrary<string> => fc.oneof({ weight: 1, arbitrary: fc.constant('') }, { weight: 9, arbitrary: qualifiedNamePart() });
 
 /** Characters outside `[-A-Za-z0-9_.]` (no `$`: strategic-merge-patch directives start with it). */
 const QN_BAD = [' ', '/', ':', '@', '!', '#', '%', '&', '*', '+', '=', ',', ';', '?', '~', '"', "'", '(', ')', 'é', '中'];
 const QN_EDGE_BAD = ['-', '_', '.'];
 
 /** Strings that are not a qualified name part: a bad character, a bad first/last character, or too long. */
-const invalidNamePart = (): fc.Arbitrary<string> =>
+const invalidNamePart = (): Arbitrary<string> =>
   fc.oneof(
     fc.tuple(strOf(ALNUM, 0, 8), charOf(QN_BAD.filter((c) => c !== '/')), strOf(ALNUM, 0, 8)).map(([a, b, c]) => `${a}${b}${c}`),
     fc.tuple(charOf(QN_EDGE_BAD), strOf(ALNUM, 0, 10)).map(([e, s]) => `${e}${s}`),
@@ -49,7 +50,7 @@ const invalidNamePart = (): fc.Arbitrary<string> =>
   );
 
 /** A label value that breaks IsValidLabelValue: a bad character, a bad first/last character, or more than 63 characters. */
-export const invalidLabelValue = (): fc.Arbitrary<string> =>
+export const invalidLabelValue = (): Arbitrary<string> =>
   fc.oneof(
     fc.tuple(strOf(ALNUM, 0, 8), charOf(QN_BAD), strOf(ALNUM, 0, 8)).map(([a, b, c]) => `${a}${b}${c}`),
     fc.tuple(charOf(QN_EDGE_BAD), strOf(ALNUM, 0, 10)).map(([e, s]) => `${e}${s}`),
@@ -58,7 +59,7 @@ export const invalidLabelValue = (): fc.Arbitrary<string> =>
   );
 
 /** A label key that breaks IsQualifiedName: a bad name part, an invalid or empty prefix, or more than one `/`. */
-export const invalidLabelKey = (): fc.Arbitrary<string> =>
+export const invalidLabelKey = (): Arbitrary<string> =>
   fc.oneof(
     invalidNamePart(),
     fc.tuple(dnsSubdomain(), invalidNamePart()).map(([p, n]) => `${p}/${n}`),
@@ -68,7 +69,7 @@ export const invalidLabelKey = (): fc.Arbitrary<string> =>
   );
 
 /** A container image reference with an explicit tag other than `latest` or a digest (so imagePullPolicy defaults stay IfNotPresent). */
-export const validImage = (): fc.Arbitrary<string> => {
+export const validImage = (): Arbitrary<string> => {
   const component = edged(charOf(LOWER_ALNUM), strOf([...LOWER_ALNUM, '-', '.', '_'], 0, 8), charOf(LOWER_ALNUM)).filter((c) => !/[-._]{2}/.test(c));
   const registry = fc.option(
     fc
@@ -88,7 +89,7 @@ export const validImage = (): fc.Arbitrary<string> => {
 const ASCII_WS = [' ', '\t', '\n', '\r'];
 
 /** A valid image with leading and/or trailing ASCII whitespace. */
-export const whitespaceImage = (): fc.Arbitrary<string> =>
+export const whitespaceImage = (): Arbitrary<string> =>
   fc
     .tuple(strOf(ASCII_WS, 0, 2), validImage(), strOf(ASCII_WS, 0, 2))
     .filter(([a, , z]) => a.length + z.length > 0)
@@ -97,11 +98,11 @@ export const whitespaceImage = (): fc.Arbitrary<string> =>
 export const MAX_INT32 = 2147483647;
 
 /** [previous, next] activeDeadlineSeconds with 1 <= next <= previous <= MaxInt32. */
-export const deadlineDecrease = (): fc.Arbitrary<[number, number]> =>
+export const deadlineDecrease = (): Arbitrary<[number, number]> =>
   fc.tuple(fc.integer({ min: 1, max: MAX_INT32 }), fc.integer({ min: 1, max: MAX_INT32 })).map(([a, b]) => [Math.max(a, b), Math.min(a, b)]);
 
 /** [previous, next] activeDeadlineSeconds with 1 <= previous < next <= MaxInt32. */
-export const deadlineIncrease = (): fc.Arbitrary<[number, number]> =>
+export const deadlineIncrease = (): Arbitrary<[number, number]> =>
   fc
     .tuple(fc.integer({ min: 1, max: MAX_INT32 - 1 }), fc.integer({ min: 1, max: MAX_INT32 - 1 }))
     .map(([a, b]) => (a === b ? [a, a + 1] : [Math.min(a, b), Math.max(a, b)]));
@@ -117,7 +118,7 @@ export interface Toleration {
 const tolerationKey = () => validLabelKey().filter((k) => !k.startsWith('node.kubernetes.io/'));
 
 /** A toleration ValidateTolerations accepts (tolerationSeconds only with NoExecute, a value only with Equal). */
-export const validToleration = (): fc.Arbitrary<Toleration> =>
+export const validToleration = (): Arbitrary<Toleration> =>
   fc
     .record({
       key: tolerationKey(),
@@ -139,7 +140,7 @@ export interface InvalidToleration {
 }
 
 /** A toleration ValidateTolerations rejects: tolerationSeconds with a non-NoExecute effect, or a key that is not a qualified name. */
-export const invalidToleration = (): fc.Arbitrary<InvalidToleration> =>
+export const invalidToleration = (): Arbitrary<InvalidToleration> =>
   fc.oneof(
     fc
       .tuple(tolerationKey(), fc.constantFrom('NoSchedule' as const, 'PreferNoSchedule' as const), fc.integer({ min: 0, max: 86_400 }))

@@ -2,9 +2,10 @@
  * Generated Pod PATCH cases (engine/generate): the Kubernetes families, one upstream validation rule each, and the
  * suite's GenerationSpec. Family names, order and `suite` seed the streams: changing them changes every case.
  */
-import fc from 'fast-check';
+
 import type { Expectation } from '../../cases/types.ts';
 import { brief, erase, type Family, type GenerationSpec, originSource, pointerToken } from '../../generate/family.ts';
+import { fc } from '../../generate/fc.ts';
 import * as A from './arbitraries.ts';
 import { type PodCase, podVariants } from './pods-patch.ts';
 import type { PatchType } from './types.ts';

@@ -4,8 +4,9 @@
  * (./generate.ts). Invalid arbitraries only build values that break the rule in a way both upstream and the
  * reference backend agree on (e.g. no single trailing "\n", which Python's `$` lets through in Nova's patterns).
  */
-import fc from 'fast-check';
+
 import { ALNUM, charOf, edged, LOWER_ALNUM, range, strOf } from '../../generate/arbitraries.ts';
+import { type Arbitrary, fc } from '../../generate/fc.ts';
 
 /** Printable, non-space characters safe in both Nova's model (BMP letters, marks, numbers, punctuation, symbols) and JSON. */
 const PRINTABLE_NON_SPACE = [...range('!', '~'), 'é', 'ñ', 'ü', 'ß', 'Ω', 'Ж', 'ĳ', '中', '文', 'あ', '€', '¿'];
@@ -16,7 +17,7 @@ const CONTROLS = [...range('\u0000', '\u0009'), ...range('\u000b', '\u001f'), '\
 const NON_BMP = ['😀', '𝄞', '🚀', '𠀀'];
 
 /** A name matching valid_name_regex: printable, Zs spaces only inside, 1 to 255 characters. */
-export const validServerName = (): fc.Arbitrary<string> => {
+export const validServerName = (): Arbitrary<string> => {
   const inner = charOf([...PRINTABLE_NON_SPACE, ...INNER_SPACES]);
   const edge = charOf(PRINTABLE_NON_SPACE);
   return fc.oneof(
@@ -26,7 +27,7 @@ export const validServerName = (): fc.Arbitrary<string> => {
 };
 
 /** A name Nova rejects: empty, over 255 characters, whitespace at an end, a control character, a non-BMP character. */
-export const invalidServerName = (): fc.Arbitrary<string> =>
+export const invalidServerName = (): Arbitrary<string> =>
   fc.oneof(
     fc.constant(''),
     fc.string({ unit: charOf(PRINTABLE_NON_SPACE), minLength: 256, maxLength: 300 }),
@@ -37,13 +38,13 @@ export const invalidServerName = (): fc.Arbitrary<string> =>
   );
 
 /** A description matching valid_description_regex (printable incl. spaces anywhere), at most 255 characters. */
-export const validDescription = (): fc.Arbitrary<string> => {
+export const validDescription = (): Arbitrary<string> => {
   const unit = charOf([...PRINTABLE_NON_SPACE, ...INNER_SPACES]);
   return fc.oneof({ weight: 4, arbitrary: fc.string({ unit, maxLength: 40 }) }, { weight: 1, arbitrary: fc.string({ unit, minLength: 240, maxLength: 255 }) });
 };
 
 /** A description Nova rejects: over 255 characters, a control character (not a lone final "\n"), a non-BMP character. */
-export const invalidDescription = (): fc.Arbitrary<string> =>
+export const invalidDescription = (): Arbitrary<string> =>
   fc.oneof(
     fc.string({ unit: charOf(PRINTABLE_NON_SPACE), minLength: 256, maxLength: 300 }),
     fc.tuple(strOf(PRINTABLE_NON_SPACE, 0, 8), charOf(CONTROLS), strOf(PRINTABLE_NON_SPACE, 0, 8)).map(([a, c, z]) => `${a}${c}${z}`),
@@ -54,14 +55,14 @@ const HOST_EDGE = ALNUM;
 const HOST_MIDDLE = [...ALNUM, '-'];
 
 /** A 2.90–2.93 hostname: `^[a-zA-Z0-9]+[a-zA-Z0-9-]*[a-zA-Z0-9]+$`, 2 to 63 characters. */
-export const validHostname = (): fc.Arbitrary<string> =>
+export const validHostname = (): Arbitrary<string> =>
   fc.oneof(
     { weight: 4, arbitrary: fc.tuple(charOf(HOST_EDGE), strOf(HOST_MIDDLE, 0, 20), charOf(HOST_EDGE)).map(([a, m, z]) => `${a}${m}${z}`) },
     { weight: 1, arbitrary: fc.tuple(charOf(HOST_EDGE), strOf(HOST_MIDDLE, 50, 61), charOf(HOST_EDGE)).map(([a, m, z]) => `${a}${m}${z}`) },
   );
 
 /** A hostname 2.90–2.93 rejects: one character, over 63, a dot or underscore, a dash at an end, empty. */
-export const invalidHostname = (): fc.Arbitrary<string> =>
+export const invalidHostname = (): Arbitrary<string> =>
   fc.oneof(
     charOf(HOST_EDGE),
     strOf(HOST_EDGE, 64, 80),
@@ -74,10 +75,10 @@ export const invalidHostname = (): fc.Arbitrary<string> =>
 const octet = () => fc.integer({ min: 0, max: 255 });
 
 /** A dotted-quad IPv4 address (never with leading zeros, which Python's ipaddress refuses only since 3.9.5). */
-export const validIPv4 = (): fc.Arbitrary<string> => fc.tuple(octet(), octet(), octet(), octet()).map((o) => o.join('.'));
+export const validIPv4 = (): Arbitrary<string> => fc.tuple(octet(), octet(), octet(), octet()).map((o) => o.join('.'));
 
 /** Strings ipaddress.IPv4Address refuses. */
-export const invalidIPv4 = (): fc.Arbitrary<string> =>
+export const invalidIPv4 = (): Arbitrary<string> =>
   fc.oneof(
     fc.tuple(octet(), octet(), octet(), fc.integer({ min: 256, max: 999 })).map((o) => o.join('.')),
     fc.tuple(octet(), octet(), octet()).map((o) => o.join('.')),
@@ -99,7 +100,7 @@ export interface IPv6Sample {
   canonical: string;
 }
 
-export const validIPv6 = (): fc.Arbitrary<IPv6Sample> =>
+export const validIPv6 = (): Arbitrary<IPv6Sample> =>
   fc
     .record({
       words: fc.array(fc.integer({ min: 1, max: 0xffff }), { minLength: 8, maxLength: 8 }),
@@ -127,7 +128,7 @@ export const validIPv6 = (): fc.Arbitrary<IPv6Sample> =>
     });
 
 /** Strings ipaddress.IPv6Address (via jsonschema's ipv6 format, which also refuses a scope id) refuses. */
-export const invalidIPv6 = (): fc.Arbitrary<string> => {
+export const invalidIPv6 = (): Arbitrary<string> => {
   const h = () => fc.integer({ min: 0, max: 0xffff }).map((x) => x.toString(16));
   return fc.oneof(
     fc.tuple(h(), h(), h()).map(([a, b, c]) => `${a}::${b}::${c}`),

@@ -3,8 +3,9 @@
  * one microversion, and the suite's GenerationSpec. Family names, order and `suite` seed the streams: changing them
  * changes every case.
  */
-import fc from 'fast-check';
+
 import { brief, erase, type Family, type GenerationSpec, type GenOrigin, originSource } from '../../generate/family.ts';
+import { type Arbitrary, fc } from '../../generate/fc.ts';
 import * as A from './arbitraries.ts';
 import type { MicroversionRange } from './microversions.ts';
 import { type ServerCase, serverVariants } from './servers-update.ts';
@@ -19,7 +20,7 @@ interface NovaInput<V> {
   mv: string;
 }
 
-const novaInput = <V>(value: fc.Arbitrary<V>, mvs: string[]) => fc.record({ value, mv: fc.constantFrom(...mvs) });
+const novaInput = <V>(value: Arbitrary<V>, mvs: string[]) => fc.record({ value, mv: fc.constantFrom(...mvs) });
 
 const NAME_SOURCE = 'openstack/nova nova/api/validation/parameter_types.py@26.2.2#L291 name (valid_name_regex, minLength 1, maxLength 255)';
 const IP_SOURCE =
