@@ -15,6 +15,7 @@
 # stderr: human messages
 #
 # Env knobs: NOVA_REAL_KEYSTONE_PORT (25000), NOVA_REAL_NOVA_PORT (28774),
+#            NOVA_REAL_POOL_SIZE (8: plain ACTIVE servers in NOVA_SERVER_IDS, 4-60),
 #            NOVA_REAL_NEUTRON_PORT (29696), NOVA_REAL_READY_TIMEOUT (90 s),
 #            NOVA_REAL_POSTGRES_PORT (25432, 2026.2 only),
 #            NOVA_REAL_ENFORCE_NEW_DEFAULTS (0|1; 1 = oslo.policy
@@ -47,12 +48,15 @@ NOVA_PORT="${NOVA_REAL_NOVA_PORT:-28774}"
 NEUTRON_PORT="${NOVA_REAL_NEUTRON_PORT:-29696}"
 PG_PORT="${NOVA_REAL_POSTGRES_PORT:-25432}"
 READY_TIMEOUT="${NOVA_REAL_READY_TIMEOUT:-90}"
+POOL_SIZE="${NOVA_REAL_POOL_SIZE:-8}"
+API_WORKERS="${NOVA_REAL_API_WORKERS:-4}"
 NEW_DEFAULTS="${NOVA_REAL_ENFORCE_NEW_DEFAULTS:-}"
 HOST=127.0.0.1
 REGION=RegionOne
 
 log() { printf '[nova-real] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
+[[ "$POOL_SIZE" =~ ^[0-9]+$ ]] && (( POOL_SIZE >= 4 && POOL_SIZE <= 60 )) || die "NOVA_REAL_POOL_SIZE must be 4-60, not '$POOL_SIZE'"
 
 t0=$(date +%s.%N)
 mkdir -p "$STATE"/{logs,run,nova/locks}
@@ -267,6 +271,10 @@ fi
 # Unset: the release's own default (Zed false, 2023.1 on true).
 POLICY_LINE=""
 [[ -z "$NEW_DEFAULTS" ]] || POLICY_LINE="enforce_new_defaults = $([[ "$NEW_DEFAULTS" == 1 ]] && echo true || echo false)"
+# Nova 34 checks each of its own responses against its schemas and, by default ('warn'), only logs a mismatch:
+# nothing a client sees changes, and it costs ~10 % of the API's CPU per request (py-spy). Zed has no such check.
+RESPONSE_VALIDATION=""
+[[ "$RELEASE" == zed ]] || RESPONSE_VALIDATION="response_validation = ignore"
 NOVA_CONF="$STATE/nova.conf"
 cat >"$NOVA_CONF" <<EOF
 [DEFAULT]
@@ -285,6 +293,7 @@ service_down_time = 315360000
 
 [api]
 auth_strategy = $AUTH
+$RESPONSE_VALIDATION
 
 [wsgi]
 api_paste_config = $STATE/api-paste.ini
@@ -384,7 +393,7 @@ if [[ ! -e "$STATE/nova.initialised" ]]; then
 fi
 
 # ---------------------------------------------------------------- seed servers
-"$PY" - "$STATE/ks-ids.json" "$STATE/seed-spec.json" <<'EOF'
+"$PY" - "$STATE/ks-ids.json" "$STATE/seed-spec.json" "$POOL_SIZE" <<'EOF'
 import json, sys
 ids = json.load(open(sys.argv[1]))
 P, U = ids["projects"], ids["users"]
@@ -403,6 +412,9 @@ add("a5-shutoff", "conformance-a", "conf-member-a", state="SHUTOFF")
 add("a6-locked", "conformance-a", "conf-member-a", locked=True)
 for k in ("b1", "b2"):
     add(k, "conformance-b", "conf-member-b")
+# More plain ACTIVE servers for the pool, appended so the ones above keep their addresses.
+for i in range(4, int(sys.argv[3])):
+    add("a%d" % (i + 3), "conformance-a", "conf-member-a")
 json.dump({"servers": servers}, open(sys.argv[2], "w"), indent=1)
 EOF
 "$PY" "$HERE/seed.py" "$NOVA_CONF" "$STATE/seed-spec.json" "$STATE/seed.json" \
@@ -420,10 +432,11 @@ if [[ "$RELEASE" == zed ]]; then
 else
   # Nova 34 has no nova-api command: gunicorn serves its WSGI entry point with the unmodified api-paste.ini.
   # Nova's init_application hands sys.argv to oslo.config, so the config file clears gunicorn's arguments.
-  # keepalive above the client's idle timeout (undici: 4 s): with gunicorn's default 2 s the server closes idle
-  # connections just as a client reuses one, and the request dies with ECONNRESET.
-  printf '%s\n' 'import sys' 'sys.argv[1:] = []' "bind = '$HOST:$NOVA_PORT'" 'workers = 2' 'threads = 4' \
-    "worker_class = 'gthread'" 'timeout = 120' 'keepalive = 75' >"$STATE/gunicorn.conf.py"
+  # Sync workers, one request at a time each, each closing its connection: a threaded worker keeps the client's
+  # keep-alive connections for itself, and with a handful of them the kernel may give all to one worker, which
+  # then serves the whole run on one core (the GIL) while the other idles.
+  printf '%s\n' 'import sys' 'sys.argv[1:] = []' "bind = '$HOST:$NOVA_PORT'" "workers = $API_WORKERS" \
+    "worker_class = 'sync'" 'timeout = 120' >"$STATE/gunicorn.conf.py"
   start_service nova-api "$NOVA_PORT" "$NOVA_URL" "$STATE/logs/nova-api.out" env OS_NOVA_CONFIG_DIR="$STATE" \
     "$(dirname "$PY")/gunicorn" -c "$STATE/gunicorn.conf.py" nova.wsgi.osapi_compute:application
 fi

@@ -22,14 +22,16 @@ export interface CliTiming {
 const HOOK = resolve(ROOT, 'bench', 'lib', 'first-request-hook.mjs');
 const PROGRESS = /^\s+[✓✗!–] /;
 
-export async function runCli(args: string[], env: Record<string, string> = {}, timeoutMs = 180_000): Promise<CliTiming> {
+/** `compiled`: the built CLI (`node dist/cli/bin.js`, what CI runs against the real backends) instead of tsx. */
+export async function runCli(args: string[], env: Record<string, string> = {}, timeoutMs = 180_000, compiled = false): Promise<CliTiming> {
   const dir = mkdtempSync(join(tmpdir(), 'uc-bench-cli-'));
   const reportDir = join(dir, 'reports');
   const marks = join(dir, 'first-request.txt');
   let firstResultLineMs: number | undefined;
   await waitForQuiet();
   const start = Date.now();
-  const p = await spawnCommand('npx', ['tsx', 'cli/bin.ts', ...args, '--report-dir', reportDir], {
+  const [cmd, ...bin] = compiled ? [process.execPath, resolve(ROOT, 'dist', 'cli', 'bin.js')] : ['npx', 'tsx', 'cli/bin.ts'];
+  const p = await spawnCommand(cmd as string, [...bin, ...args, '--report-dir', reportDir], {
     env: cleanEnv({ ...env, NODE_OPTIONS: `--import=${HOOK}`, BENCH_FIRST_REQUEST_FILE: marks }),
     onLine: (line) => {
       if (firstResultLineMs === undefined && PROGRESS.test(line)) firstResultLineMs = Date.now() - start;
