@@ -6,7 +6,8 @@
 #   2026.2         nova 34.0.0 (2.1-2.104) + keystone 30.0.0 +
 #                  keystonemiddleware 13.0.1 from PyPI in a cached virtualenv,
 #                  on a PostgreSQL server of its own, the API served by gunicorn
-#                  (nova.wsgi.osapi_compute:application, 2 workers x 4 threads)
+#                  (nova.wsgi.osapi_compute:application, 4 sync workers;
+#                  [api] response_validation = ignore)
 #
 # Idempotent: installs only what is missing, initialises only what is not
 # initialised, reuses servers it already started, re-seeds without duplicates.
@@ -16,6 +17,7 @@
 #
 # Env knobs: NOVA_REAL_KEYSTONE_PORT (25000), NOVA_REAL_NOVA_PORT (28774),
 #            NOVA_REAL_POOL_SIZE (8: plain ACTIVE servers in NOVA_SERVER_IDS, 4-60),
+#            NOVA_REAL_API_WORKERS (4: gunicorn sync workers, 2026.2 only),
 #            NOVA_REAL_NEUTRON_PORT (29696), NOVA_REAL_READY_TIMEOUT (90 s),
 #            NOVA_REAL_POSTGRES_PORT (25432, 2026.2 only),
 #            NOVA_REAL_ENFORCE_NEW_DEFAULTS (0|1; 1 = oslo.policy
@@ -49,7 +51,6 @@ NEUTRON_PORT="${NOVA_REAL_NEUTRON_PORT:-29696}"
 PG_PORT="${NOVA_REAL_POSTGRES_PORT:-25432}"
 READY_TIMEOUT="${NOVA_REAL_READY_TIMEOUT:-90}"
 POOL_SIZE="${NOVA_REAL_POOL_SIZE:-8}"
-API_WORKERS="${NOVA_REAL_API_WORKERS:-4}"
 NEW_DEFAULTS="${NOVA_REAL_ENFORCE_NEW_DEFAULTS:-}"
 HOST=127.0.0.1
 REGION=RegionOne
@@ -57,6 +58,9 @@ REGION=RegionOne
 log() { printf '[nova-real] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 [[ "$POOL_SIZE" =~ ^[0-9]+$ ]] && (( POOL_SIZE >= 4 && POOL_SIZE <= 60 )) || die "NOVA_REAL_POOL_SIZE must be 4-60, not '$POOL_SIZE'"
+# One request at a time per worker: 4 keep the 2 cores of CI busy while others wait for the database or Neutron.
+API_WORKERS="${NOVA_REAL_API_WORKERS:-4}"
+[[ "$API_WORKERS" =~ ^[0-9]+$ ]] && (( API_WORKERS >= 1 && API_WORKERS <= 32 )) || die "NOVA_REAL_API_WORKERS must be 1-32, not '$API_WORKERS'"
 
 t0=$(date +%s.%N)
 mkdir -p "$STATE"/{logs,run,nova/locks}
@@ -165,7 +169,7 @@ start_service() {
 
 # Refuse to mix ports with an already-running set.
 PORTS_FILE="$STATE/ports.env"
-now="KS_PORT=$KS_PORT NOVA_PORT=$NOVA_PORT NEUTRON_PORT=$NEUTRON_PORT PG_PORT=$PG_PORT NEW_DEFAULTS=$NEW_DEFAULTS AUTH=$AUTH"
+now="KS_PORT=$KS_PORT NOVA_PORT=$NOVA_PORT NEUTRON_PORT=$NEUTRON_PORT PG_PORT=$PG_PORT NEW_DEFAULTS=$NEW_DEFAULTS AUTH=$AUTH API_WORKERS=$API_WORKERS"
 if [[ -s "$PORTS_FILE" ]] && { running keystone "$STATE" || running nova-api "$STATE" || running neutron "$STATE" || running postgres "$STATE"; }; then
   prev="$(cat "$PORTS_FILE")"
   [[ "$prev" == "$now" ]] || die "already running with '$prev'; run stop.sh first to use '$now'"

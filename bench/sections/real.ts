@@ -19,15 +19,15 @@ interface RealBackend {
   /** backends/.state/<stem>.env, and backends/.state/<stem>/ its state (pid files). */
   stem: string;
   suite: 'k8s' | 'nova';
-  /** The variable naming the URL whose port must answer. */
+  /** The variable naming the URL whose port must answer (Nova: the compute API, also under noauth2). */
   probe: string;
   label: string;
 }
 
 const REAL: RealBackend[] = [
   { stem: 'k8s-real', suite: 'k8s', probe: 'K8S_SERVER', label: 'k8s.pods.patch vs real kube-apiserver' },
-  { stem: 'nova-real', suite: 'nova', probe: 'OS_AUTH_URL', label: 'nova.servers.update vs real Nova Zed + Keystone' },
-  { stem: 'nova-real-2026.2', suite: 'nova', probe: 'OS_AUTH_URL', label: 'nova.servers.update vs real Nova 34 (2026.2) + Keystone' },
+  { stem: 'nova-real', suite: 'nova', probe: 'NOVA_REAL_COMPUTE_URL', label: 'nova.servers.update vs real Nova Zed + Keystone' },
+  { stem: 'nova-real-2026.2', suite: 'nova', probe: 'NOVA_REAL_COMPUTE_URL', label: 'nova.servers.update vs real Nova 34 (2026.2) + Keystone' },
 ];
 
 /** Both Nova releases use the same ports: the env file counts only when the API answers with its max microversion. */
