@@ -198,6 +198,36 @@ describe('collateral changes are visible from any starting state', () => {
     }
   });
 
+  test('a Nova case seeds only the fields its GET before shows without the seed value, and then reads the server again', async () => {
+    const config = loadConfig({ ...passwordAuthEnv(nova), NOVA_ALT_SERVER_IDS: '', NOVA_SERVER_IDS: nova.serverIds.a[1] ?? '', CONFORMANCE_REPORT_DIR: dir });
+    const suite = await openSuite(targetNamed('nova'), config);
+    const empty = (mv: string) => suite.variants.find((x) => x.id === `nova.servers.update.empty-server-object@${mv}`) as CaseVariant;
+    const steps = async (v: CaseVariant) => {
+      const r = await runCase(v, suite.adapter, suite.schemas, { fullEvidence: true });
+      expect(r.verdict, explain(r)).toBe('pass');
+      return r.evidence.map((e) => {
+        const put = e.role === 'setup' && e.request.method === 'PUT';
+        return `${e.role} ${e.request.method}${
+          put
+            ? ` ${Object.keys(JSON.parse(e.request.body ?? '{}').server)
+                .sort()
+                .join(',')}`
+            : ''
+        }`;
+      });
+    };
+    try {
+      // 2.1 hides description and hostname: only what it shows is seeded, after a first look.
+      expect(await steps(empty('2.1'))).toEqual(['setup GET', 'setup PUT OS-DCF:diskConfig,accessIPv4,accessIPv6', 'before GET', 'update PUT', 'after GET']);
+      // 2.19 shows the description, which the server does not hold with its seed value yet.
+      expect(await steps(empty('2.19'))).toEqual(['setup GET', 'setup PUT description', 'before GET', 'update PUT', 'after GET']);
+      // Now every field 2.19 shows holds its seed: the last GET says so, nothing to add.
+      expect(await steps(empty('2.19'))).toEqual(['before GET', 'update PUT', 'after GET']);
+    } finally {
+      await suite.close();
+    }
+  });
+
   test('the k8s pod starts with distinctive values in the fields the case does not target', async () => {
     const { startingPod, loadPodTemplate } = await import('../engine/targets/k8s/pods-patch.ts');
     const t = targetNamed('k8s');

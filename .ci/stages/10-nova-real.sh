@@ -12,7 +12,7 @@ status=0
 suite() {
   local dir="$1"
   shift
-  env "$@" CONFORMANCE_SUITES=nova CONFORMANCE_REPORT_DIR="$dir" npx tsx cli/bin.ts run || status=1
+  env "$@" CONFORMANCE_SUITES=nova CONFORMANCE_REPORT_DIR="$dir" node dist/cli/bin.js run || status=1
 }
 
 # release RELEASE AUTH: start that release, run its suites, stop it.

@@ -23,7 +23,7 @@ for v in $versions; do
     # shellcheck disable=SC1091
     . backends/.state/k8s-real.env
     set +a
-    CONFORMANCE_SUITES=k8s CONFORMANCE_REPORT_DIR="reports/real-k8s-$v" npx tsx cli/bin.ts run
+    CONFORMANCE_SUITES=k8s CONFORMANCE_REPORT_DIR="reports/real-k8s-$v" node dist/cli/bin.js run
   ) || status=1
   bash backends/k8s-real/stop.sh >&2
   echo "k8s-real $v: build+start $((t1 - t0))s, suite $((SECONDS - t1))s"

@@ -25,7 +25,7 @@ trap 'kill "$nova" "$faulty" 2>/dev/null; rm -rf "$secrets"' EXIT
 for _ in $(seq 1 100); do grep -q '^NOVA_SERVER_IDS=' "$secrets/nova-faulty.env" 2>/dev/null && break; sleep 0.2; done
 run() { # env file, report dir
   env $(grep -E '^[A-Z_]+=' "$1" | xargs) CONFORMANCE_ENV_FILE=selftest/support/empty.env \
-    npx tsx cli/bin.ts run --suite nova --case 'nova.servers.update.rename*,nova.servers.update.access-ips,nova.servers.update.name-empty,nova.servers.update.name-256-chars,nova.servers.update.unknown-server' \
+    node dist/cli/bin.js run --suite nova --case 'nova.servers.update.rename*,nova.servers.update.access-ips,nova.servers.update.name-empty,nova.servers.update.name-256-chars,nova.servers.update.unknown-server' \
     --report subunit --report-dir "$2" > "$2.log" 2>&1
   local code=$?
   echo "run against $(basename "$1" .env): exit $code (log $2.log)"

@@ -6,7 +6,8 @@
 #   2026.2         nova 34.0.0 (2.1-2.104) + keystone 30.0.0 +
 #                  keystonemiddleware 13.0.1 from PyPI in a cached virtualenv,
 #                  on a PostgreSQL server of its own, the API served by gunicorn
-#                  (nova.wsgi.osapi_compute:application, 2 workers x 4 threads)
+#                  (nova.wsgi.osapi_compute:application, 4 sync workers;
+#                  [api] response_validation = ignore)
 #
 # Idempotent: installs only what is missing, initialises only what is not
 # initialised, reuses servers it already started, re-seeds without duplicates.
@@ -15,6 +16,8 @@
 # stderr: human messages
 #
 # Env knobs: NOVA_REAL_KEYSTONE_PORT (25000), NOVA_REAL_NOVA_PORT (28774),
+#            NOVA_REAL_POOL_SIZE (8: plain ACTIVE servers in NOVA_SERVER_IDS, 4-60),
+#            NOVA_REAL_API_WORKERS (4: gunicorn sync workers, 2026.2 only),
 #            NOVA_REAL_NEUTRON_PORT (29696), NOVA_REAL_READY_TIMEOUT (90 s),
 #            NOVA_REAL_POSTGRES_PORT (25432, 2026.2 only),
 #            NOVA_REAL_ENFORCE_NEW_DEFAULTS (0|1; 1 = oslo.policy
@@ -47,12 +50,17 @@ NOVA_PORT="${NOVA_REAL_NOVA_PORT:-28774}"
 NEUTRON_PORT="${NOVA_REAL_NEUTRON_PORT:-29696}"
 PG_PORT="${NOVA_REAL_POSTGRES_PORT:-25432}"
 READY_TIMEOUT="${NOVA_REAL_READY_TIMEOUT:-90}"
+POOL_SIZE="${NOVA_REAL_POOL_SIZE:-8}"
 NEW_DEFAULTS="${NOVA_REAL_ENFORCE_NEW_DEFAULTS:-}"
 HOST=127.0.0.1
 REGION=RegionOne
 
 log() { printf '[nova-real] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
+[[ "$POOL_SIZE" =~ ^[0-9]+$ ]] && (( POOL_SIZE >= 4 && POOL_SIZE <= 60 )) || die "NOVA_REAL_POOL_SIZE must be 4-60, not '$POOL_SIZE'"
+# One request at a time per worker: 4 keep the 2 cores of CI busy while others wait for the database or Neutron.
+API_WORKERS="${NOVA_REAL_API_WORKERS:-4}"
+[[ "$API_WORKERS" =~ ^[0-9]+$ ]] && (( API_WORKERS >= 1 && API_WORKERS <= 32 )) || die "NOVA_REAL_API_WORKERS must be 1-32, not '$API_WORKERS'"
 
 t0=$(date +%s.%N)
 mkdir -p "$STATE"/{logs,run,nova/locks}
@@ -161,7 +169,7 @@ start_service() {
 
 # Refuse to mix ports with an already-running set.
 PORTS_FILE="$STATE/ports.env"
-now="KS_PORT=$KS_PORT NOVA_PORT=$NOVA_PORT NEUTRON_PORT=$NEUTRON_PORT PG_PORT=$PG_PORT NEW_DEFAULTS=$NEW_DEFAULTS AUTH=$AUTH"
+now="KS_PORT=$KS_PORT NOVA_PORT=$NOVA_PORT NEUTRON_PORT=$NEUTRON_PORT PG_PORT=$PG_PORT NEW_DEFAULTS=$NEW_DEFAULTS AUTH=$AUTH API_WORKERS=$API_WORKERS"
 if [[ -s "$PORTS_FILE" ]] && { running keystone "$STATE" || running nova-api "$STATE" || running neutron "$STATE" || running postgres "$STATE"; }; then
   prev="$(cat "$PORTS_FILE")"
   [[ "$prev" == "$now" ]] || die "already running with '$prev'; run stop.sh first to use '$now'"
@@ -267,6 +275,10 @@ fi
 # Unset: the release's own default (Zed false, 2023.1 on true).
 POLICY_LINE=""
 [[ -z "$NEW_DEFAULTS" ]] || POLICY_LINE="enforce_new_defaults = $([[ "$NEW_DEFAULTS" == 1 ]] && echo true || echo false)"
+# Nova 34 checks each of its own responses against its schemas and, by default ('warn'), only logs a mismatch:
+# nothing a client sees changes, and it costs ~10 % of the API's CPU per request (py-spy). Zed has no such check.
+RESPONSE_VALIDATION=""
+[[ "$RELEASE" == zed ]] || RESPONSE_VALIDATION="response_validation = ignore"
 NOVA_CONF="$STATE/nova.conf"
 cat >"$NOVA_CONF" <<EOF
 [DEFAULT]
@@ -285,6 +297,7 @@ service_down_time = 315360000
 
 [api]
 auth_strategy = $AUTH
+$RESPONSE_VALIDATION
 
 [wsgi]
 api_paste_config = $STATE/api-paste.ini
@@ -384,7 +397,7 @@ if [[ ! -e "$STATE/nova.initialised" ]]; then
 fi
 
 # ---------------------------------------------------------------- seed servers
-"$PY" - "$STATE/ks-ids.json" "$STATE/seed-spec.json" <<'EOF'
+"$PY" - "$STATE/ks-ids.json" "$STATE/seed-spec.json" "$POOL_SIZE" <<'EOF'
 import json, sys
 ids = json.load(open(sys.argv[1]))
 P, U = ids["projects"], ids["users"]
@@ -403,6 +416,9 @@ add("a5-shutoff", "conformance-a", "conf-member-a", state="SHUTOFF")
 add("a6-locked", "conformance-a", "conf-member-a", locked=True)
 for k in ("b1", "b2"):
     add(k, "conformance-b", "conf-member-b")
+# More plain ACTIVE servers for the pool, appended so the ones above keep their addresses.
+for i in range(4, int(sys.argv[3])):
+    add("a%d" % (i + 3), "conformance-a", "conf-member-a")
 json.dump({"servers": servers}, open(sys.argv[2], "w"), indent=1)
 EOF
 "$PY" "$HERE/seed.py" "$NOVA_CONF" "$STATE/seed-spec.json" "$STATE/seed.json" \
@@ -420,10 +436,11 @@ if [[ "$RELEASE" == zed ]]; then
 else
   # Nova 34 has no nova-api command: gunicorn serves its WSGI entry point with the unmodified api-paste.ini.
   # Nova's init_application hands sys.argv to oslo.config, so the config file clears gunicorn's arguments.
-  # keepalive above the client's idle timeout (undici: 4 s): with gunicorn's default 2 s the server closes idle
-  # connections just as a client reuses one, and the request dies with ECONNRESET.
-  printf '%s\n' 'import sys' 'sys.argv[1:] = []' "bind = '$HOST:$NOVA_PORT'" 'workers = 2' 'threads = 4' \
-    "worker_class = 'gthread'" 'timeout = 120' 'keepalive = 75' >"$STATE/gunicorn.conf.py"
+  # Sync workers, one request at a time each, each closing its connection: a threaded worker keeps the client's
+  # keep-alive connections for itself, and with a handful of them the kernel may give all to one worker, which
+  # then serves the whole run on one core (the GIL) while the other idles.
+  printf '%s\n' 'import sys' 'sys.argv[1:] = []' "bind = '$HOST:$NOVA_PORT'" "workers = $API_WORKERS" \
+    "worker_class = 'sync'" 'timeout = 120' >"$STATE/gunicorn.conf.py"
   start_service nova-api "$NOVA_PORT" "$NOVA_URL" "$STATE/logs/nova-api.out" env OS_NOVA_CONFIG_DIR="$STATE" \
     "$(dirname "$PY")/gunicorn" -c "$STATE/gunicorn.conf.py" nova.wsgi.osapi_compute:application
 fi

@@ -137,17 +137,20 @@ export function startBackend(suite: SuiteName, opts: BackendOptions = {}): Promi
   return suite === 'k8s' ? startK8sBackend(opts) : startNovaBackend(opts);
 }
 
-/** The real backends CI starts (`backends/.state/*-real.env`), when the file exists and the service answers. */
-export async function realBackendEnv(suite: SuiteName): Promise<{ env: Record<string, string> } | { missing: string }> {
-  const file = resolve(ROOT, 'backends', '.state', `${suite}-real.env`);
-  if (!existsSync(file)) return { missing: `backends/.state/${suite}-real.env does not exist` };
+/**
+ * A real backend CI starts (`backends/.state/<stem>.env`, e.g. `nova-real-2026.2`), when the file exists and the
+ * service its `probeVar` names answers.
+ */
+export async function realBackendEnv(stem: string, probeVar: string): Promise<{ env: Record<string, string> } | { missing: string }> {
+  const file = resolve(ROOT, 'backends', '.state', `${stem}.env`);
+  if (!existsSync(file)) return { missing: `backends/.state/${stem}.env does not exist` };
   const env: Record<string, string> = {};
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     const m = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line.trim());
     if (m) env[m[1] as string] = (m[2] as string).replace(/^"(.*)"$/, '$1');
   }
-  const probe = suite === 'k8s' ? env.K8S_SERVER : env.OS_AUTH_URL;
-  if (!probe) return { missing: `backends/.state/${suite}-real.env names no ${suite === 'k8s' ? 'K8S_SERVER' : 'OS_AUTH_URL'}` };
+  const probe = env[probeVar];
+  if (!probe) return { missing: `backends/.state/${stem}.env names no ${probeVar}` };
   // Only "is something listening": certificates and credentials are the suite's business.
   const u = new URL(probe);
   const port = Number(u.port || (u.protocol === 'https:' ? 443 : 80));

@@ -87,7 +87,7 @@ export function serverSkipReason(v: CaseVariant<ServerCase>, facts: NovaFacts): 
  * in. Documentation addresses (RFC 5737, RFC 3849): Nova cannot clear an access IP, so a server that had none
  * keeps these after the run.
  */
-const SEEDS: { field: string; since: string; value: string }[] = [
+export const SEEDS: { field: string; since: string; value: string }[] = [
   { field: 'accessIPv4', since: '2.1', value: '192.0.2.201' },
   { field: 'accessIPv6', since: '2.1', value: '2001:db8::c9' },
   { field: 'OS-DCF:diskConfig', since: '2.1', value: 'AUTO' },
@@ -99,13 +99,16 @@ const SEEDS: { field: string; since: string; value: string }[] = [
 const SHOWN_AS: Record<string, string> = { hostname: 'OS-EXT-SRV-ATTR:hostname' };
 
 /**
- * The seed update for a case at the target's max microversion: every seedable field the case does not target,
- * except those the server's last GET (`seen`, when nothing updated it since) already shows with the seed value.
+ * The seed update for a case at the target's max microversion: every seedable field the case does not target
+ * that `shown` (a view of the server) shows with another value. A field `shown` does not show (no view yet, or
+ * a microversion that hides the field) is seeded when `unshown` is 'seed' and left alone when it is 'skip'.
  */
-export function seedFields(c: ServerCase, maxMicroversion: string, seen?: Obj): Obj {
-  const seeds = SEEDS.filter(
-    (f) => compareVersions(maxMicroversion, f.since) >= 0 && !c.fields.includes(f.field) && seen?.[SHOWN_AS[f.field] ?? f.field] !== f.value,
-  );
+export function seedFields(c: ServerCase, maxMicroversion: string, shown?: Obj, unshown: 'seed' | 'skip' = 'seed'): Obj {
+  const seeds = SEEDS.filter((f) => {
+    if (compareVersions(maxMicroversion, f.since) < 0 || c.fields.includes(f.field)) return false;
+    const key = SHOWN_AS[f.field] ?? f.field;
+    return shown && key in shown ? shown[key] !== f.value : unshown === 'seed';
+  });
   return Object.fromEntries(seeds.map((f) => [f.field, f.value]));
 }
 
@@ -216,23 +219,31 @@ export function serversUpdateAdapter(s: NovaSession, schemaTable: SchemaEntry[])
         if (serverId) pool.giveBack(serverId);
         return problems;
       };
+      const seedFirst = Boolean(c.setup?.lock || c.setup?.stop);
+      // After the case's own setup update, so no update but the case's runs between the seed and the GET before;
+      // before its lock or stop, which an update under test must meet as they are.
+      const seedServer = async (id: string, shown: Obj | undefined, unshown: 'seed' | 'skip') => {
+        const seed = seedFields(c, s.range.max, shown, unshown);
+        if (Object.keys(seed).length === 0) return;
+        const ex = await s.client.updateServer(id, seed, s.range.max);
+        setupExchanges.push(ex);
+        if (ex.response.status < 200 || ex.response.status > 299)
+          throw new SetupError(`seeding ${id} with distinctive values answered ${ex.response.status}: ${ex.response.text.slice(0, 200)}`, setupExchanges);
+      };
       try {
-        // After the case's own setup update, so no update but the case's runs between the seed and the GET before;
-        // before its lock or stop, which an update under test must meet as they are.
-        const seedServer = async (id: string) => {
-          const seen = !c.setup?.server ? lastSeen.get(id) : undefined;
-          const seed = seedFields(c, s.range.max, seen);
-          if (Object.keys(seed).length === 0) return;
-          const ex = await s.client.updateServer(id, seed, s.range.max);
-          setupExchanges.push(ex);
-          if (ex.response.status < 200 || ex.response.status > 299)
-            throw new SetupError(`seeding ${id} with distinctive values answered ${ex.response.status}: ${ex.response.text.slice(0, 200)}`, setupExchanges);
-        };
-        if (serverId) await setUp(s, c, serverId, mv, vars, setupExchanges, undo, () => seedServer(serverId));
+        if (serverId) {
+          // Fields the server's last GET showed without their seed value get it now; the rest waits for the GET
+          // before (see read). A case that locks or stops its server is seeded in full first: its update must meet
+          // the lock or stop as they are, and so must nothing else.
+          const seen = !c.setup?.server ? lastSeen.get(serverId) : undefined;
+          await setUp(s, c, serverId, mv, vars, setupExchanges, undo, () => seedServer(serverId, seen, seedFirst ? 'seed' : 'skip'));
+        }
       } catch (err) {
         await release();
         throw err;
       }
+      // The first read is the GET before, which completes the seed of a case not seeded first.
+      let pendingSeed = !seedFirst;
       const targetId = which === 'unknown' ? randomUUID() : (readId ?? '');
       vars.serverId = targetId;
       return {
@@ -240,8 +251,20 @@ export function serversUpdateAdapter(s: NovaSession, schemaTable: SchemaEntry[])
         vars,
         setupExchanges,
         read: async () => {
-          const ex = await (readClient as NovaClient).showServer(readId ?? '', mv === 'latest' ? s.range.max : mv);
-          const server = (ex.response.json as Obj | undefined)?.server as Obj | undefined;
+          const show = () => (readClient as NovaClient).showServer(readId ?? '', mv === 'latest' ? s.range.max : mv);
+          let ex = await show();
+          let server = (ex.response.json as Obj | undefined)?.server as Obj | undefined;
+          if (serverId && pendingSeed && ex.response.status === 200 && server) {
+            // The GET before shows the fields this case can see: each of them without its seed value gets it, and
+            // the server is read again (a field the case's microversion hides cannot show a side effect anyway).
+            if (Object.keys(seedFields(c, s.range.max, server, 'skip')).length) {
+              setupExchanges.push(ex);
+              await seedServer(serverId, server, 'skip');
+              ex = await show();
+              server = (ex.response.json as Obj | undefined)?.server as Obj | undefined;
+            }
+          }
+          pendingSeed = false;
           if (serverId && ex.response.status === 200 && server) lastSeen.set(serverId, server);
           return ex;
         },
