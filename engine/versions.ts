@@ -1,10 +1,18 @@
 import type { VersionRange } from './cases/types.ts';
 
+// A run compares the same few dozen version strings thousands of times: each is parsed once.
+const parsed = new Map<string, readonly [number, number]>();
+
 /** "major.minor" as a pair; Kubernetes minors ("1.34") and Nova microversions ("2.19") alike. */
-export function parseVersion(v: string): [number, number] {
-  const m = /^(\d+)\.(\d+)/.exec(v.trim());
-  if (!m) throw new Error(`not a version: ${v}`);
-  return [Number(m[1]), Number(m[2])];
+export function parseVersion(v: string): readonly [number, number] {
+  let pair = parsed.get(v);
+  if (!pair) {
+    const m = /^(\d+)\.(\d+)/.exec(v.trim());
+    if (!m) throw new Error(`not a version: ${v}`);
+    pair = [Number(m[1]), Number(m[2])];
+    parsed.set(v, pair);
+  }
+  return pair;
 }
 
 export function compareVersions(a: string, b: string): number {
