@@ -144,7 +144,7 @@ export async function overheadSection(ctx: BenchContext): Promise<Table[]> {
       title: 'Overhead: the full command line per suite (embedded backend, one run each)',
       columns: ['command', 'wall', 'exit', 'cases'],
       rows: cliRows,
-      notes: ['includes npx, tsx, vitest start-up, the embedded backend, the reports and the secret scan'],
+      notes: ['the compiled CLI (what npm start runs): includes vitest start-up, the embedded backend, the reports and the secret scan'],
     },
   ];
 }

@@ -133,7 +133,7 @@ export async function startupSection(ctx: BenchContext): Promise<Table[]> {
       rows: Object.values(rows).map((r) => [r.label, cell(r.first), cell(r.update), cell(r.exit), all(r.exit), r.codes.join(', ')]),
       notes: [
         `variants: ${variants}; plain undici sent ${rows.plain.requests ?? 'n/a'} requests (every request of the suites, sessions included), each suite at concurrency 4 as the run does`,
-        'first request: the first request the command sends (its preflight) or a backend receives; first update: the first PATCH/PUT a backend receives',
+        'first request: the first request the command sends (its preflight) or a backend receives; first update: the first PATCH/PUT a backend receives (n/a on the previous path: from the TypeScript sources the backend threads are started from evaluated code, which NODE_OPTIONS does not instrument)',
         'plain undici: first request sent → last answer, inside a process started beforehand (its start-up excluded); the CLI rows: from the command to its exit, start-up, reports and cleanup included',
         ...plainNotes,
         `goal: the main job (npm start) ≤ ${ms(GOAL_WALL_MS)} wall — ${wall <= GOAL_WALL_MS ? '✓' : '✗'} (${ms(wall)}); first request ≤ ${ms(GOAL_FIRST_REQUEST_MS)} — ${first <= GOAL_FIRST_REQUEST_MS ? '✓' : '✗'} (${cell(main.first)})`,

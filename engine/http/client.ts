@@ -88,8 +88,8 @@ export class HttpClient {
 
   /**
    * One request through undici's dispatch handler API rather than `request()`: no body stream per response,
-   * which measured about a third less client CPU per loopback request (bench/README.md). Timeouts are the
-   * dispatcher's; a body over the limit aborts the response and is reported as truncated.
+   * which measured about a third less CPU per loopback request, client and server together (bench/README.md).
+   * Timeouts are the dispatcher's; a body over the limit aborts the response and is reported as truncated.
    */
   private dispatch(req: HttpRequest, headers: Record<string, string>): Promise<RawResponse> {
     const url = new URL(req.url);
