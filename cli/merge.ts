@@ -129,7 +129,7 @@ export function mergeCommand(env: Env, dirs: string[], log: (line: string) => vo
   const shards = reports.filter((r) => r.shard).map((r) => `${r.shard?.index}/${r.shard?.total}`);
   log(`merged ${reports.length} report(s)${shards.length ? ` (shards ${shards.join(', ')})` : ''}: run ${merged.runId}, ${merged.results.length} results`);
   for (const e of merged.runErrors) log(`  ! ${e}`);
-  const written = writeReports(merged, outDir);
+  const written = writeReports(merged, outDir).map((f) => f.path);
   const leaked = scanForSecrets(outDir);
   if (leaked.length) {
     merged.runErrors.push(`secret values found in: ${leaked.join(', ')}`);

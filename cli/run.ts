@@ -248,19 +248,19 @@ async function runSuites(
     }
     judgeByBaseline(config, final, log);
     reporter.finish(final);
-    const write = (r: RunReport) => [
-      ...writeReports(r, reportDir, config.run.extraReports),
-      ...(sonobuoy?.resultsDir ? [writeSonobuoyResults(r, reportDir)] : []),
-    ];
+    const write = (r: RunReport) => {
+      const files = writeReports(r, reportDir, config.run.extraReports);
+      return { files, paths: [...files.map((f) => f.path), ...(sonobuoy?.resultsDir ? [writeSonobuoyResults(r, reportDir)] : [])] };
+    };
     let written = write(final);
-    const leakedSecrets = scanForSecrets(reportDir);
+    const leakedSecrets = scanForSecrets(reportDir, undefined, new Map(written.files.map((f) => [f.path, f.content])));
     if (leakedSecrets.length) {
       // Say so in the reports too, and write them again with every known secret value replaced.
       log(`ERROR: a secret value the run loaded appears in ${leakedSecrets.join(', ')}`);
       final.runErrors.push(`secret values found in: ${leakedSecrets.join(', ')} (the reports were rewritten with the values redacted)`);
       written = write(JSON.parse(redactText(JSON.stringify(final))) as RunReport);
     }
-    log(`Reports: ${written.join(', ')}`);
+    log(`Reports: ${written.paths.join(', ')}`);
     const judgement = judge(final);
     log(`verdict: ${judgement.headline} (exit ${judgement.exitCode})`);
     progress?.post(judgement.headline);

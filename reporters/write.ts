@@ -19,9 +19,9 @@ export const EXTRA_REPORT_FILES: Record<ExtraReport, string> = { subunit: 'resul
 /**
  * Writes results.json, summary.md, report.html, junit.xml and verdict.json (plus the requested extra formats),
  * all from the one RunReport (so a run and a `merge` of its shards write the same files); results in stable
- * order (suite, id). Returns the paths written.
+ * order (suite, id). Returns each file written with its content (the secret scan reads them from memory).
  */
-export function writeReports(report: RunReport, dir: string, extra: readonly ExtraReport[] = []): string[] {
+export function writeReports(report: RunReport, dir: string, extra: readonly ExtraReport[] = []): WrittenFile[] {
   mkdirSync(dir, { recursive: true });
   const sorted: RunReport = { ...report, results: sortResults(report.results) };
   const files: [string, string | Uint8Array][] = [
@@ -40,6 +40,11 @@ export function writeReports(report: RunReport, dir: string, extra: readonly Ext
   return files.map(([name, content]) => {
     const path = join(dir, name);
     writeFileSync(path, content);
-    return path;
+    return { path, content };
   });
+}
+
+export interface WrittenFile {
+  path: string;
+  content: string | Uint8Array;
 }

@@ -196,6 +196,20 @@ describe('the artifact scan', () => {
     expect(scanForSecrets(dir, [])).toEqual([]);
   });
 
+  test('judges a file the run just wrote by the content it wrote, text or bytes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'uc-scan-'));
+    const json = join(dir, 'results.json');
+    const subunit = join(dir, 'results.subunit');
+    writeFileSync(json, '{}');
+    writeFileSync(subunit, '');
+    const written = new Map<string, string | Uint8Array>([
+      [json, JSON.stringify({ token: K8S_TOKEN })],
+      [subunit, Buffer.from(`x-auth: ${K8S_TOKEN}`)],
+    ]);
+    expect(scanForSecrets(dir, [K8S_TOKEN], written).sort()).toEqual([json, subunit].sort());
+    expect(scanForSecrets(dir, [K8S_TOKEN], new Map([[json, '{}']]))).toEqual([]);
+  });
+
   test('a run whose report directory holds a secret exits 3 and names the file, not the secret', async () => {
     const dir = reportDir('secrets/planted');
     mkdirSync(dir, { recursive: true });
