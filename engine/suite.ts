@@ -3,7 +3,7 @@ import type { Config } from './config/index.ts';
 import { registerSecret } from './config/secrets.ts';
 import { type CaseResult, explain } from './results.ts';
 import { runCase } from './run-case.ts';
-import { type OpenedSuite, openSuite, selectedVariants } from './targets/index.ts';
+import { type OpenedSuite, openSuite, selectedVariants } from './targets/open.ts';
 import type { AnyTarget, TargetInfo } from './targets/target.ts';
 
 /** What the CLI hands every vitest worker: the configuration it parsed, what it discovered, the secrets to redact. */
