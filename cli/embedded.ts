@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
+import { ConfigError, describeError } from '../engine/errors.ts';
 import type { AnyTarget } from '../engine/targets/target.ts';
 
 export interface EmbeddedBackend {
@@ -28,11 +29,11 @@ export const BACKEND_VARIABLES = ['K8S_REFERENCE_FAULTS', 'K8S_REAL_', 'NOVA_REF
  * Each target's reference backend (backends/<name>-reference), by target name: one entry per target. `release`
  * picks one of the upstream releases it imitates (REFERENCE_RELEASES); absent, its default.
  */
-const REFERENCE_BACKENDS: Record<string, (release?: string) => Promise<ReferenceBackend>> = {
-  k8s: async () => {
-    const { K8S_FAULTS, startK8sReference } = await import('../backends/k8s-reference/index.ts');
+const REFERENCE_BACKENDS: Record<string, (release: string | undefined, settings: BackendSettings) => Promise<ReferenceBackend>> = {
+  k8s: async (_release, settings) => {
+    const { K8S_FAULTS, parseFaults, startK8sReference } = await import('../backends/k8s-reference/index.ts');
     const token = randomBytes(16).toString('hex');
-    const k8s = await startK8sReference({ token });
+    const k8s = await startK8sReference({ token, faults: faultsFrom(settings, 'K8S_REFERENCE_FAULTS', parseFaults) });
     return {
       env: { K8S_SERVER: k8s.url, K8S_TOKEN: token },
       faults: K8S_FAULTS,
@@ -40,13 +41,25 @@ const REFERENCE_BACKENDS: Record<string, (release?: string) => Promise<Reference
       close: () => k8s.close(),
     };
   },
-  nova: async (release) => {
-    const { NOVA_FAULTS, passwordAuthEnv, startNovaReference } = await import('../backends/nova-reference/index.ts');
-    const nova = await startNovaReference({ maxMicroversion: release });
+  nova: async (release, settings) => {
+    const { NOVA_FAULTS, parseFaults, passwordAuthEnv, startNovaReference } = await import('../backends/nova-reference/index.ts');
+    const nova = await startNovaReference({ maxMicroversion: release, faults: faultsFrom(settings, 'NOVA_REFERENCE_FAULTS', parseFaults) });
     // Password auth against the backend's Keystone-compatible endpoint, so the catalog path runs too.
     return { env: passwordAuthEnv(nova), faults: NOVA_FAULTS, setFaults: (f) => nova.setFaults(f as never), close: () => nova.close() };
   },
 };
+
+/** The run's settings a reference backend reads (its fault switch, BACKEND_VARIABLES). */
+export type BackendSettings = Readonly<Record<string, string | undefined>>;
+
+/** A reference backend's fault switch, as its own command reads it; a misspelt name is a configuration error. */
+function faultsFrom<T>(settings: BackendSettings, variable: string, parse: (value: string | undefined) => T[]): T[] {
+  try {
+    return parse(settings[variable]);
+  } catch (err) {
+    throw new ConfigError(variable, describeError(err), 'name faults from that list, comma-separated');
+  }
+}
 
 /**
  * The upstream releases each reference backend imitates, for the self-tests that prove the suite against every
@@ -58,43 +71,44 @@ export function referenceReleases(target: AnyTarget): (string | undefined)[] {
   return REFERENCE_RELEASES[target.name] ?? [undefined];
 }
 
-/** Starts the reference backend of one target on 127.0.0.1, in this thread (the self-tests switch its faults). */
+/** Starts the reference backend of one target on 127.0.0.1, in this thread, faults off (the self-tests switch them). */
 export function startReferenceBackend(target: AnyTarget, release?: string): Promise<ReferenceBackend> {
-  return startReferenceBackendNamed(target.name, release);
+  return startReferenceBackendNamed(target.name, release, {});
 }
 
-export function startReferenceBackendNamed(name: string, release?: string): Promise<ReferenceBackend> {
+export function startReferenceBackendNamed(name: string, release: string | undefined, settings: BackendSettings): Promise<ReferenceBackend> {
   const start = REFERENCE_BACKENDS[name];
   if (!start) throw new Error(`no reference backend for ${name}`);
-  return start(release);
+  return start(release, settings);
 }
 
 /** What a backend thread (cli/embedded-thread.ts) posts once: its settings, or why it could not start. */
-export type BackendThreadMessage = { env: Record<string, string> } | { error: string };
+export type BackendThreadMessage = { env: Record<string, string> } | { error: string; config?: { variable: string; problem: string; fix: string } };
 
 /**
  * The reference backend of one target on a worker thread of its own. The suites run on worker threads too:
  * with the backends on the CLI's thread, that one thread served every request of both suites and, busy, left
  * the suites waiting and a core idle. The thread ends when its backend closes.
  */
-function startOnThread(name: string): Promise<EmbeddedBackend> {
+function startOnThread(name: string, settings: BackendSettings): Promise<EmbeddedBackend> {
   const worker = import.meta.url.endsWith('.ts')
     ? // Run from the TypeScript sources (the self-tests): a thread does not inherit tsx's loader, so it registers it.
       new Worker(
         `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./embedded-thread.ts', import.meta.url).href)}); })`,
         {
           eval: true,
-          workerData: { name },
+          workerData: { name, settings },
         },
       )
-    : new Worker(new URL('./embedded-thread.js', import.meta.url), { workerData: { name } });
+    : new Worker(new URL('./embedded-thread.js', import.meta.url), { workerData: { name, settings } });
   const ended = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`the ${name} reference backend ended before it started (exit ${code})`)));
     worker.once('message', (m: BackendThreadMessage) => {
       if ('error' in m) {
-        reject(new Error(m.error));
+        // A configuration error stays one: the run exits 2 naming the variable.
+        reject(m.config ? new ConfigError(m.config.variable, m.config.problem, m.config.fix) : new Error(m.error));
         return;
       }
       resolve({
@@ -108,8 +122,10 @@ function startOnThread(name: string): Promise<EmbeddedBackend> {
   });
 }
 
-export async function startEmbedded(targets: AnyTarget[]): Promise<EmbeddedBackend> {
-  const results = await Promise.allSettled(targets.map((t) => startOnThread(t.name)));
+/** Starts the reference backends of `targets`, each on a thread of its own, configured by the run's `env`. */
+export async function startEmbedded(targets: AnyTarget[], env: BackendSettings): Promise<EmbeddedBackend> {
+  const settings = Object.fromEntries(BACKEND_VARIABLES.filter((v) => !v.endsWith('_')).map((v) => [v, env[v]]));
+  const results = await Promise.allSettled(targets.map((t) => startOnThread(t.name, settings)));
   const started = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const close = async () => {
     await Promise.all(started.map((b) => b.close()));

@@ -97,7 +97,7 @@ const EMBEDDED_CONCURRENCY = '8';
 
 /** Starts the reference backends of `suites` and configures the run for them (a self-check). */
 export async function embeddedConfig(env: Env, config: Config, suites: AnyTarget[]): Promise<{ config: Config; close(): Promise<void> }> {
-  const backends = await startEmbedded(suites);
+  const backends = await startEmbedded(suites, env);
   try {
     const loaded = loadConfig({
       CONFORMANCE_CONCURRENCY: EMBEDDED_CONCURRENCY,

@@ -20,9 +20,13 @@ export class ConfigError extends ConformanceToolError {
   override readonly name = 'ConfigError';
   /** The variable (or file) at fault. */
   readonly variable: string;
+  readonly problem: string;
+  readonly fix: string;
   constructor(variable: string, problem: string, fix: string) {
     super(`${variable}: ${problem} — ${fix}`);
     this.variable = variable;
+    this.problem = problem;
+    this.fix = fix;
   }
 }
 

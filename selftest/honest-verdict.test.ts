@@ -31,6 +31,18 @@ describe('embedded backends only on purpose', () => {
     expect(run.out.filter((l) => /Self-check|Run /.test(l))).toEqual([]);
   };
 
+  test('a misspelt fault name for an embedded backend exits 2 naming its variable, for either backend', async () => {
+    await failsWith(
+      { NOVA_REFERENCE_FAULTS: 'lenient-nmae' },
+      /^configuration error: NOVA_REFERENCE_FAULTS: unknown fault "lenient-nmae" \(known: .*lenient-name/,
+      ['run', '--embedded'],
+    );
+    await failsWith({ K8S_REFERENCE_FAULTS: 'acept-forbidden' }, /^configuration error: K8S_REFERENCE_FAULTS: unknown k8s reference fault "acept-forbidden"/, [
+      'run',
+      '--embedded',
+    ]);
+  });
+
   test('a misspelt or unknown setting of ours exits 2 naming the closest known one', async () => {
     await failsWith({ KUBECONFG: '/tmp/kubeconfig' }, /^configuration error: KUBECONFG: .*did you mean KUBECONFIG\?/);
     await failsWith({ CONFORMANCE_SUITE: 'k8s' }, /^configuration error: CONFORMANCE_SUITE: .*did you mean CONFORMANCE_SUITES\?/);
