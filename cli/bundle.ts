@@ -4,7 +4,8 @@
  *
  *   reports/     results.json, summary.md, report.html, junit.xml as the run wrote them
  *   baseline.yaml the baseline the run was judged by (when there was one)
- *   suite.json   tool name and version, git commit, sha256 of the case files and the case schema
+ *   suite.json   tool name and version, git commit, sha256 of the case files and of every fixture (cases,
+ *                case schemas, response schemas, templates): all the data a verdict depends on
  *   target.json  what was tested: run id, times, the targets' URLs and versions (from results.json)
  *   config.json  the configuration variables that are set — secret ones as "***", never their values
  *   manifest.json sha256 of every other file
@@ -161,6 +162,14 @@ function git(args: string[]): string | undefined {
   }
 }
 
+/** Every file under `dir`, sorted by path. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath ?? e.path, e.name))
+    .sort();
+}
+
 function suiteInfo(runVersion: string): Record<string, unknown> {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
   const commit = git(['rev-parse', 'HEAD']);
@@ -172,7 +181,7 @@ function suiteInfo(runVersion: string): Record<string, unknown> {
     git: commit ? { commit, modified: Boolean(status) } : null,
     node: process.version,
     caseFiles: TARGETS.map((t) => file(join(FIXTURES_DIR, t.caseFile))),
-    caseSchema: file(join(FIXTURES_DIR, 'case.schema.json')),
+    fixtures: filesUnder(FIXTURES_DIR).map(file),
   };
 }
 

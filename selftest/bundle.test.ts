@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type K8sReference, startK8sReference } from '../backends/k8s-reference/index.ts';
 import { readTree, sha256, tarGz, untarGz } from '../cli/bundle.ts';
 import { scanForSecrets } from '../cli/secret-scan.ts';
+import { PACKAGE_ROOT } from '../engine/paths.ts';
 import { type CliOutcome, readReport, reportDir, runMain } from './support/run-cli.ts';
 
 const TOKEN = 'bundle-k8s-token-0123456789abcdef';
@@ -67,6 +68,10 @@ describe('bundle and verify', () => {
     expect(suite.tool).toEqual({ name: 'update-conformance', version: expect.any(String) });
     expect(suite.caseFiles.map((c: { path: string }) => c.path)).toEqual(['fixtures/k8s/pods-patch.cases.yaml', 'fixtures/nova/servers-update.cases.yaml']);
     expect(suite.caseFiles[0].sha256).toMatch(/^[0-9a-f]{64}$/);
+    // Every fixture a verdict depends on, the per-target case schemas and the response schemas included.
+    const fixtures = new Map((suite.fixtures as { path: string; sha256: string }[]).map((f) => [f.path, f.sha256]));
+    for (const path of ['fixtures/case.schema.json', 'fixtures/k8s/case.schema.json', 'fixtures/nova/case.schema.json', 'fixtures/k8s/schemas/pod.schema.json'])
+      expect(fixtures.get(path), path).toBe(sha256(readFileSync(join(PACKAGE_ROOT, path))));
     const target = JSON.parse(files.get('target.json')?.toString() ?? '{}');
     expect(target.targets[0]).toMatchObject({ suite: 'k8s.pods.patch', version: 'v1.34.0-reference' });
     const config = JSON.parse(files.get('config.json')?.toString() ?? '{}');
