@@ -13,6 +13,7 @@ import type { NovaClient } from './client.ts';
 import type { NovaTargetConfig } from './config.ts';
 import { novaClient, novaHttp, withNovaClient } from './connect.ts';
 import { BOUNDARIES, type MicroversionRange } from './microversions.ts';
+import { SEEDS } from './servers-update.ts';
 
 export interface NovaFacts {
   /** The microversions the run uses: the target's range, capped by OS_COMPUTE_API_VERSION. */
@@ -202,7 +203,11 @@ async function checkServers(nova: NovaTargetConfig, client: NovaClient, list: Ch
     list.blocked('nova permissions', 'a server of NOVA_SERVER_IDS is missing');
     return;
   }
-  list.ok('nova servers', `${nova.serverIds.length} server(s) of NOVA_SERVER_IDS found (their editable fields are restored after a run)`);
+  const kept = SEEDS.filter((f) => f.field.startsWith('accessIP')).map((f) => `${f.field}=${f.value}`);
+  list.ok(
+    'nova servers',
+    `${nova.serverIds.length} server(s) of NOVA_SERVER_IDS found (their editable fields are restored after a run, except that Nova cannot clear an access IP: a server that had none keeps ${kept.join(' and ')})`,
+  );
   const first = nova.serverIds[0] ?? '';
   const put = await client.updateServer(first, {}, '2.1');
   if (put.response.status === 200) list.ok('nova permissions', `may update servers (a no-op PUT {"server":{}} on ${first} at 2.1 answered 200)`);
