@@ -95,10 +95,13 @@ export function spawnCli(args: string[], env: Record<string, string>, timeoutMs:
       killAll();
       rej(new Error(`the CLI did not exit within ${timeoutMs} ms\nstdout:\n${stdout.slice(-2000)}\nstderr:\n${stderr.slice(-2000)}`));
     }, timeoutMs);
-    proc.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      // Whatever the CLI left running in its own group (vitest workers) goes with it.
+    // Whatever the CLI left running in its own group goes with it.
+    proc.on('exit', () => {
       if (opts.detached) killAll();
+    });
+    // 'close', not 'exit': only then has everything the CLI wrote been read.
+    proc.on('close', (code, signal) => {
+      clearTimeout(timer);
       res(code ?? signal ?? -1);
     });
   });
