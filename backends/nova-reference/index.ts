@@ -3,7 +3,7 @@
  * Nova Zed (26.2.2, microversions 2.1–2.93) plus a Keystone v3 stub, with switchable defects.
  */
 
-import { NOVA_FAULTS as FAULTS, type NovaFault, parseFaults } from './faults.ts';
+import { NOVA_FAULTS as FAULTS, type NovaFault } from './faults.ts';
 import { parseMicroversion, ZED_MAX_MICROVERSION } from './microversion.ts';
 import { DEFAULT_BODY_LIMIT, startServer } from './server.ts';
 
@@ -49,7 +49,8 @@ export async function startNovaReference(opts: NovaReferenceOptions = {}): Promi
     maxMicroversion: max,
     tokenLifetimeSeconds: opts.tokenLifetimeSeconds ?? 3600,
     bodyLimitBytes: opts.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
-    faults: opts.faults ?? parseFaults(process.env.NOVA_REFERENCE_FAULTS),
+    // The switch (NOVA_REFERENCE_FAULTS) is read by the callers that own a configuration: main.ts and the CLI.
+    faults: opts.faults ?? [],
   });
   const u = running.keystone.users;
   const user = (x: typeof u.memberA): NovaReferenceUser => ({

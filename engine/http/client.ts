@@ -139,10 +139,10 @@ interface RawResponse {
   truncated: boolean;
 }
 
-/** Lower-case names, repeated headers joined as HTTP allows. */
+/** Repeated headers joined as HTTP allows (undici already gives the names in lower case). */
 function flatHeaders(received: IncomingHttpHeaders): Record<string, string> {
   const flat: Record<string, string> = {};
-  for (const [k, v] of Object.entries(received)) if (v !== undefined) flat[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  for (const [k, v] of Object.entries(received)) if (v !== undefined) flat[k] = Array.isArray(v) ? v.join(', ') : v;
   return flat;
 }
 
