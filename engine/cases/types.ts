@@ -89,6 +89,8 @@ export interface ConformanceCase<Request = object, Setup = object> {
   kind: CaseKind;
   /** The document fields the case is about (for the coverage matrix). */
   fields: string[];
+  /** Upstream rules exercised (fixtures/<target>/rules.yaml ids; a limit rule's side as `<id>:accepted|rejected`). */
+  rules?: string[];
   tags: string[];
   /** Versions the expectation holds for (k8s minor / Nova microversion). */
   versions?: VersionRange;
