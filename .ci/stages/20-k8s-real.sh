@@ -6,6 +6,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 status=0
+# The committed Pod field list must still be what upstream's OpenAPI documents at the pinned tags give (needs Go).
+echo "── fixtures/k8s/fields/fields.json against upstream"
+npx tsx fixtures/k8s/fields/build.ts --check || status=1
 versions="${K8S_REAL_VERSIONS:-$(ls backends/k8s-real/versions | sort -V | tr '\n' ' ')}"
 trap 'bash backends/k8s-real/stop.sh >&2' EXIT
 for v in $versions; do
