@@ -102,6 +102,15 @@ describe('error-body', () => {
       'Wrong fault key||badRequest|computeFault',
     ]);
   });
+  test('compares Status details name (placeholders filled in) and kind exactly', () => {
+    const e: Expectation = { status: 422, error: { reason: 'Invalid', details: { name: '${podName}', kind: 'Pod' } } };
+    const c = (body: unknown) => ({ ...ctx(e, exchange(422, body)), vars: { podName: 'p' } });
+    expect(CHECKS['error-body'](c({ ...status, details: { ...status.details, name: 'p', kind: 'Pod' } }))).toEqual({ kind: 'pass' });
+    expect(failsOf(CHECKS['error-body'](c({ ...status, details: { name: 'q' } })))).toEqual([
+      'Wrong Status details.name|/details/name|p|"q"',
+      'Wrong Status details.kind|/details/kind|Pod|(absent)',
+    ]);
+  });
   test('does not apply to a success', () => {
     expect(CHECKS['error-body'](ctx({ status: 422, error: { reason: 'Invalid' } }, exchange(200, {}))).kind).toBe('not-applicable');
   });

@@ -46,7 +46,16 @@ export type K8sFault =
   | 'unqualified-finalizer-allowed'
   | 'toleration-seconds-presence-fixed'
   | 'tolerations-by-index'
-  | 'pod-resources-mutable';
+  | 'pod-resources-mutable'
+  | 'spec-fields-mutable'
+  | 'no-status-details'
+  | 'label-syntax-unchecked'
+  | 'empty-label-value-rejected'
+  | 'annotation-keys-case-sensitive'
+  | 'owner-references-unchecked'
+  | 'finalizer-syntax-unchecked'
+  | 'pod-annotation-syntax-unchecked'
+  | 'limits-off-by-one';
 
 export const K8S_FAULTS: readonly { name: K8sFault; family: string; description: string }[] = [
   {
@@ -257,6 +266,53 @@ export const K8S_FAULTS: readonly { name: K8sFault; family: string; description:
     name: 'pod-resources-mutable',
     family: 'immutability',
     description: 'Pod-level spec.resources may be set or changed on an existing pod (upstream: only through pods/resize).',
+  },
+  {
+    name: 'spec-fields-mutable',
+    family: 'immutability',
+    description:
+      'Every PodSpec and container field is updatable: the final "pod updates may not change fields other than" comparison is skipped (container count, image, activeDeadlineSeconds, toleration and gate rules still hold).',
+  },
+  {
+    name: 'no-status-details',
+    family: 'error-body',
+    description: 'Status.details.name and Status.details.kind are left out of error answers.',
+  },
+  {
+    name: 'label-syntax-unchecked',
+    family: 'status-code',
+    description: 'Label keys and values are not checked on update (qualified-name key parts, lengths, characters, first/last character).',
+  },
+  {
+    name: 'empty-label-value-rejected',
+    family: 'status-code',
+    description: 'An empty label value is refused (upstream allows it).',
+  },
+  {
+    name: 'annotation-keys-case-sensitive',
+    family: 'status-code',
+    description: 'Annotation keys with upper-case letters are refused (upstream checks them lower-cased).',
+  },
+  {
+    name: 'owner-references-unchecked',
+    family: 'status-code',
+    description: 'Owner references are not checked on update (required apiVersion, kind, name, uid; banned Event owner; one controller).',
+  },
+  {
+    name: 'finalizer-syntax-unchecked',
+    family: 'status-code',
+    description: 'Finalizer names are not checked as qualified names and orphan + foregroundDeletion may be set together.',
+  },
+  {
+    name: 'pod-annotation-syntax-unchecked',
+    family: 'status-code',
+    description: 'The scheduler tolerations annotation and the seccomp annotations are not validated.',
+  },
+  {
+    name: 'limits-off-by-one',
+    family: 'status-code',
+    description:
+      'Each limit refuses its largest accepted value: label name part / value 63 and prefix 253 characters, annotations totalling 262144 bytes, pod-deletion-cost 2147483647, fieldManager 128 characters, activeDeadlineSeconds 1.',
   },
 ];
 

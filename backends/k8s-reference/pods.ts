@@ -492,7 +492,8 @@ export function patchPod(env: Env, ns: string, name: string, contentType: string
     if (patchType !== 'apply') {
       if (force !== null) errs.push(fe.forbidden('force', 'may not be specified for non-apply patch'));
     } else if (!fieldManager) errs.push(fe.required('fieldManager', 'is required for apply patch'));
-    if (fieldManager.length > 128) errs.push(fe.tooLong('fieldManager', 128));
+    const maxManager = env.faults.has('limits-off-by-one') ? 127 : 128;
+    if (fieldManager.length > maxManager) errs.push(fe.tooLong('fieldManager', maxManager));
     checkDryRun(dryRunValues, errs);
     checkFieldValidation(fieldValidation, errs);
     if (errs.length > 0) throw patchOptionsInvalid(errs);

@@ -74,6 +74,10 @@ function shapeError(s: StatusBody, faults: ReadonlySet<K8sFault>): { code: numbe
     else st.reason = WRONG_REASON[st.reason] ?? 'BadRequest';
   }
   if (faults.has('no-causes') && s.code === 422 && st.details) delete st.details.causes;
+  if (faults.has('no-status-details') && st.details) {
+    delete st.details.name;
+    delete st.details.kind;
+  }
   if (faults.has('generic-messages')) {
     st.message = 'error';
     for (const c of st.details?.causes ?? []) c.message = '';

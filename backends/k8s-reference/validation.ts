@@ -338,8 +338,82 @@ const MIRROR = 'kubernetes.io/config.mirror';
 const APPARMOR_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
 const DELETION_COST = 'controller.kubernetes.io/pod-deletion-cost';
 
-export function validatePodSpecificAnnotations(annotations: Record<string, string>, oldAnnotations?: Record<string, string>): FieldError[] {
+const TOLERATIONS_ANNOTATION = 'scheduler.alpha.kubernetes.io/tolerations';
+const SECCOMP_POD = 'seccomp.security.alpha.kubernetes.io/pod';
+const SECCOMP_CONTAINER_PREFIX = 'container.seccomp.security.alpha.kubernetes.io/';
+
+/** ValidateSeccompProfile: runtime/default, docker/default, unconfined or localhost/<relative path without '..'>. */
+function seccompProfileErrors(p: string, path: string): FieldError[] {
+  if (p === 'runtime/default' || p === 'docker/default' || p === 'unconfined') return [];
+  if (p.startsWith('localhost/')) {
+    const rest = p.slice('localhost/'.length);
+    if (rest.startsWith('/')) return [fe.invalid(path, rest, 'must be a relative path')];
+    if (rest.split('/').includes('..')) return [fe.invalid(path, rest, "must not contain '..'")];
+    return [];
+  }
+  return [fe.invalid(path, p, 'must be a valid seccomp profile')];
+}
+
+/** The tolerations annotation and the seccomp annotations (ValidateTolerationsInPodAnnotations, ValidateSeccompPodAnnotations). */
+function podAnnotationSyntax(annotations: Record<string, string>): FieldError[] {
   const errs: FieldError[] = [];
+  const tolerations = annotations[TOLERATIONS_ANNOTATION];
+  if (tolerations) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(tolerations);
+    } catch (err) {
+      errs.push(fe.invalid('metadata.annotations', TOLERATIONS_ANNOTATION, err instanceof Error ? err.message : String(err)));
+    }
+    if (parsed !== undefined && !Array.isArray(parsed)) {
+      errs.push(fe.invalid('metadata.annotations', TOLERATIONS_ANNOTATION, 'json: cannot unmarshal into Go value of type []core.Toleration'));
+    } else if (Array.isArray(parsed)) errs.push(...validateTolerations(asList(parsed), `metadata.annotations.${TOLERATIONS_ANNOTATION}`));
+  }
+  // upstream names these with Child (a dot), not Key ([...]): metadata.annotations.seccomp.security.alpha.kubernetes.io/pod
+  for (const [k, v] of Object.entries(annotations)) {
+    if (k === SECCOMP_POD || k.startsWith(SECCOMP_CONTAINER_PREFIX)) errs.push(...seccompProfileErrors(String(v), `metadata.annotations.${k}`));
+  }
+  return errs;
+}
+
+/**
+ * Metadata faults: checks skipped (label, owner-reference and finalizer syntax) or added (annotation keys compared
+ * without lower-casing, every metadata limit's largest accepted value refused, empty label values refused).
+ */
+function metadataFaults(meta: Obj, errs: FieldError[], faults: ReadonlySet<K8sFault>): FieldError[] {
+  const skipped = (e: FieldError) =>
+    (faults.has('label-syntax-unchecked') && e.field === 'metadata.labels') ||
+    (faults.has('owner-references-unchecked') && e.field.startsWith('metadata.ownerReferences')) ||
+    (faults.has('finalizer-syntax-unchecked') && e.field.startsWith('metadata.finalizers') && !e.detail.startsWith('no new finalizers'));
+  const out = errs.filter((e) => !skipped(e));
+  const labels = asMap(meta.labels);
+  const annotations = asMap(meta.annotations);
+  if (faults.has('annotation-keys-case-sensitive')) {
+    for (const k of Object.keys(annotations)) if (/[A-Z]/.test(k)) out.push(fe.invalid('metadata.annotations', k, 'must be lower case'));
+  }
+  if (faults.has('empty-label-value-rejected')) {
+    for (const [k, v] of Object.entries(labels)) if (v === '') out.push(fe.invalid('metadata.labels', k, 'must not be empty'));
+  }
+  if (faults.has('limits-off-by-one')) {
+    const atLimit = (k: string, v: string) => {
+      const parts = k.split('/');
+      const name = parts[parts.length - 1] ?? '';
+      return name.length === 63 || (parts.length === 2 && (parts[0] ?? '').length === 253) || String(v).length === 63;
+    };
+    for (const [k, v] of Object.entries(labels)) if (atLimit(k, v)) out.push(fe.invalid('metadata.labels', k, 'must be no more than 62 characters'));
+    const total = Object.entries(annotations).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(String(v)), 0);
+    if (total === TOTAL_ANNOTATION_SIZE_LIMIT) out.push(fe.tooLong('metadata.annotations', TOTAL_ANNOTATION_SIZE_LIMIT - 1));
+    if (annotations[DELETION_COST] === String(MAX_INT32)) out.push(fe.invalid(`metadata.annotations[${DELETION_COST}]`, MAX_INT32, 'must be a 32bit integer'));
+  }
+  return out;
+}
+
+export function validatePodSpecificAnnotations(
+  annotations: Record<string, string>,
+  oldAnnotations?: Record<string, string>,
+  faults: ReadonlySet<K8sFault> = new Set(),
+): FieldError[] {
+  const errs: FieldError[] = faults.has('pod-annotation-syntax-unchecked') ? [] : podAnnotationSyntax(annotations);
   const cost = annotations[DELETION_COST];
   const oldCost = oldAnnotations?.[DELETION_COST];
   const allowInvalidCost = oldCost !== undefined && !/^[+-]?\d+$/.test(oldCost);
@@ -431,10 +505,9 @@ export function validatePodUpdate(newPod: Obj, oldPod: Obj, faults: ReadonlySet<
   const newSpec = asObj(newPod.spec);
   const oldSpec = asObj(oldPod.spec);
   const errs: FieldError[] = [];
-  errs.push(...validateObjectMetaUpdate(newMeta, oldMeta, faults));
-  errs.push(...validateObjectMeta(newMeta, true, 'subdomain'));
+  errs.push(...metadataFaults(newMeta, [...validateObjectMetaUpdate(newMeta, oldMeta, faults), ...validateObjectMeta(newMeta, true, 'subdomain')], faults));
   if (!faults.has('unqualified-finalizer-allowed')) errs.push(...validateKubeFinalizerNames(newMeta));
-  errs.push(...validatePodSpecificAnnotations(asMap(newMeta.annotations), asMap(oldMeta.annotations)));
+  errs.push(...validatePodSpecificAnnotations(asMap(newMeta.annotations), asMap(oldMeta.annotations), faults));
   errs.push(...validatePodSpec(newSpec));
   errs.push(...validatePodSpecificAnnotationUpdates(asMap(newMeta.annotations), asMap(oldMeta.annotations), faults));
 
@@ -450,6 +523,10 @@ export function validatePodUpdate(newPod: Obj, oldPod: Obj, faults: ReadonlySet<
   if (typeof newAds === 'number') {
     if (newAds < 0 || newAds > MAX_INT32) {
       errs.push(fe.invalid('spec.activeDeadlineSeconds', newAds, `must be between 0 and ${MAX_INT32}, inclusive`));
+      return errs;
+    }
+    if (newAds === 1 && faults.has('limits-off-by-one')) {
+      errs.push(fe.invalid('spec.activeDeadlineSeconds', newAds, `must be between 2 and ${MAX_INT32}, inclusive`));
       return errs;
     }
     if (typeof oldAds === 'number' && oldAds < newAds) {
@@ -524,7 +601,7 @@ export function validatePodUpdate(newPod: Obj, oldPod: Obj, faults: ReadonlySet<
     else munged.resources = oldSpec.resources;
   }
 
-  if (!specEqual(munged, oldSpec)) {
+  if (!specEqual(munged, oldSpec) && !faults.has('spec-fields-mutable')) {
     errs.push(fe.forbidden('spec', `pod updates may not change fields other than ${UPDATABLE}\n${specDiff(oldSpec, munged)}`));
   }
   return errs;

@@ -49,6 +49,8 @@ export interface ErrorExpectation {
   fault?: string;
   /** Kubernetes `details.causes` that must be present (each matched on the given keys). */
   causes?: { field?: string; reason?: string; messageIncludes?: string }[];
+  /** Kubernetes `details.name` / `details.kind` / `details.group`, each compared exactly (`${podName}` is filled in). */
+  details?: { name?: string; kind?: string; group?: string };
   /** Substrings the error message must contain (case-sensitive). */
   messageIncludes?: string[];
 }

@@ -1,6 +1,6 @@
 import type { Obj } from '../json.ts';
 import type { CheckFailure } from './outcome.ts';
-import { type CheckContext, type CheckOutcome, fail, isSuccess, notApplicable, show } from './outcome.ts';
+import { type CheckContext, type CheckOutcome, expandVars, fail, isSuccess, notApplicable, show } from './outcome.ts';
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -30,6 +30,13 @@ export function errorBody(ctx: CheckContext): CheckOutcome {
     const inner = json[want.fault];
     if (!isObj(inner)) add('Wrong fault key', want.fault, Object.keys(json).join(', ') || '(none)');
     else if (inner.code !== status) add('Fault code differs from HTTP status', String(status), show(inner.code), `/${want.fault}/code`);
+  }
+  if (want.details) {
+    const details = isObj(json.details) ? json.details : {};
+    for (const [key, expected] of Object.entries(want.details)) {
+      const value = expandVars(expected, ctx.vars);
+      if (details[key] !== value) add(`Wrong Status details.${key}`, value, show(details[key]), `/details/${key}`);
+    }
   }
   for (const cause of want.causes ?? []) {
     const details = isObj(json.details) ? json.details : {};
