@@ -352,6 +352,8 @@ function updatePod(env: Env, ns: string, name: string, old: Obj, candidate: Obj,
   else if (nm.namespace !== ns) {
     throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
   }
+  // dropDisabledPodFields (pkg/api/pod/util.go): HostnameOverride is alpha, off by default, before 1.35
+  if (env.minor < 35 && asObj(old.spec).hostnameOverride === undefined) delete asObj(newPod.spec).hostnameOverride;
   // mutating admission
   admitDefaultTolerationSeconds(newPod);
   admitPriority(newPod, old);
