@@ -55,7 +55,8 @@ export type K8sFault =
   | 'owner-references-unchecked'
   | 'finalizer-syntax-unchecked'
   | 'pod-annotation-syntax-unchecked'
-  | 'limits-off-by-one';
+  | 'limits-off-by-one'
+  | 'disabled-gate-fields-kept';
 
 export const K8S_FAULTS: readonly { name: K8sFault; family: string; description: string }[] = [
   {
@@ -313,6 +314,12 @@ export const K8S_FAULTS: readonly { name: K8sFault; family: string; description:
     family: 'status-code',
     description:
       'Each limit refuses its largest accepted value: label name part / value 63 and prefix 253 characters, annotations totalling 262144 bytes, pod-deletion-cost 2147483647, fieldManager 128 characters, activeDeadlineSeconds 1.',
+  },
+  {
+    name: 'disabled-gate-fields-kept',
+    family: 'status-code',
+    description:
+      'A field behind a feature gate that is off in the imitated release (spec.hostnameOverride before 1.35) is kept and validated instead of dropped.',
   },
 ];
 

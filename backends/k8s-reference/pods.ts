@@ -353,7 +353,7 @@ function updatePod(env: Env, ns: string, name: string, old: Obj, candidate: Obj,
     throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
   }
   // dropDisabledPodFields (pkg/api/pod/util.go): HostnameOverride is alpha, off by default, before 1.35
-  if (env.minor < 35 && asObj(old.spec).hostnameOverride === undefined) delete asObj(newPod.spec).hostnameOverride;
+  if (env.minor < 35 && asObj(old.spec).hostnameOverride === undefined && !f.has('disabled-gate-fields-kept')) delete asObj(newPod.spec).hostnameOverride;
   // mutating admission
   admitDefaultTolerationSeconds(newPod);
   admitPriority(newPod, old);
