@@ -6,7 +6,10 @@ import type { CaseResult } from '../engine/results.ts';
  * failure; technical errors by the start of their reason.
  */
 export function failurePattern(r: CaseResult): string {
-  if (r.verdict === 'error') return `technical errors: ${errorShape(r.reason ?? 'no reason').split(/[:(]/)[0]?.trim() ?? ''}`;
+  if (r.verdict === 'error')
+    return `technical errors: ${errorShape(r.reason ?? 'no reason')
+      .split(/[:(]/)[0]
+      ?.trim()}`;
   const f = r.failures[0];
   if (!f) return 'failed without a recorded check';
   const accepted = /^2\d\d$/.test(f.received);

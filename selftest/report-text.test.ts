@@ -81,11 +81,15 @@ describe('grouping technical errors keeps identifiers readable', () => {
     expect(failurePattern(a)).toBe('technical errors: server <uuid> was not SHUTOFF within N s');
     expect(failurePattern(b)).toBe(failurePattern(a));
     expect(failurePattern(a)).not.toMatch(/NafN|N[a-f]N/);
-    expect(failurePattern(errored('k8s.c@merge-patch', 'pod uc-3f9a1c-17 could not be created: 409'))).toBe('technical errors: pod <name> could not be created');
+    expect(failurePattern(errored('k8s.c@merge-patch', 'pod uc-3f9a1c-17 could not be created: 409'))).toBe(
+      'technical errors: pod <name> could not be created',
+    );
     expect(groupFailures([a, b])).toHaveLength(1);
   });
   test('an HTTP status and a quoted value stay what they are: the status is the cause, the value is one thing', () => {
-    expect(failurePattern(errored('x@1', 'GET before answered 503, expected 200 (fault-proxy)'))).toBe('technical errors: GET before answered 503, expected 200');
+    expect(failurePattern(errored('x@1', 'GET before answered 503, expected 200 (fault-proxy)'))).toBe(
+      'technical errors: GET before answered 503, expected 200',
+    );
     expect(failurePattern(errored('x@1', 'setup update of server "web-01" answered 502'))).toBe('technical errors: setup update of server "…" answered 502');
     // Different statuses are different causes: two groups.
     expect(groupFailures([errored('x@1', 'GET before answered 503'), errored('y@1', 'GET before answered 502')])).toHaveLength(2);
