@@ -18,6 +18,7 @@ import { SonobuoyProgress, writeSonobuoyDone, writeSonobuoyResults } from '../re
 import { judge } from '../reporters/verdict.ts';
 import { writeReports } from '../reporters/write.ts';
 import { startEmbedded } from './embedded.ts';
+import { checkHistory, recordInHistory } from './history.ts';
 import { scanForSecrets } from './secret-scan.ts';
 
 // The suites run as vitest test files: the TypeScript sources in a checkout, the compiled ones when installed.
@@ -119,6 +120,7 @@ export async function runCommand(env: Env, opts: RunOptions = {}): Promise<numbe
   const log = opts.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   let config = loadConfig(env); // throws ConfigError → exit 2 in main
   const { suites, embedded } = chooseSuites(config);
+  if (config.run.historyDir) await checkHistory(config.run.historyDir); // a history it cannot use stops the run before any request
   // vitest is most of the CLI's start-up: it loads while the backends start on their threads and the targets
   // answer the preflight (list/doctor/config errors never load it).
   const vitestNode = import('vitest/node');
@@ -247,6 +249,13 @@ async function runSuites(
       return EXIT.incomplete;
     }
     judgeByBaseline(config, final, log);
+    if (config.run.historyDir) {
+      try {
+        await recordInHistory(config.run.historyDir, final, log);
+      } catch (err) {
+        final.runErrors.push(`history: ${describeError(err)}`);
+      }
+    }
     reporter.finish(final);
     const write = (r: RunReport) => {
       const files = writeReports(r, reportDir, config.run.extraReports);

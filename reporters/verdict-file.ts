@@ -7,7 +7,7 @@ export interface VerdictFile {
   verdict: string;
   exitCode: number;
   headline: string;
-  counts: Counts & { knownDeviations: number; policy: number };
+  counts: Counts & { knownDeviations: number; policy: number; flaky: number };
   suites: Record<string, Counts>;
   /** The report files of this directory, by format. */
   reports: Record<string, string>;
@@ -20,7 +20,7 @@ export function renderVerdictFile(report: RunReport, files: Record<string, strin
     verdict: j.verdict,
     exitCode: j.exitCode,
     headline: j.headline,
-    counts: { ...countVerdicts(report.results), knownDeviations: j.knownDeviations, policy: report.results.filter((r) => r.policy).length },
+    counts: { ...countVerdicts(report.results), knownDeviations: j.knownDeviations, policy: report.results.filter((r) => r.policy).length, flaky: j.flaky },
     suites: Object.fromEntries([...bySuite(report.results)].map(([suite, list]) => [suite, countVerdicts(list)])),
     reports: files,
   };
