@@ -20,14 +20,8 @@ export async function recordInHistory(dir: string, report: RunReport, log: (line
     try {
       const run = { runId: report.runId, startedAt: report.startedAt };
       report.history = compareWithHistory(store, run, report.results);
-      const c = report.history.changes;
-      if (report.history.previous && c) {
-        log(
-          `history: since run ${report.history.previous.runId}: ${c.newFailures.length} new failure(s), ${c.fixed.length} fixed, ${c.stillFailing.length} still failing, ${c.flips.length} verdict flip(s)`,
-        );
-        for (const id of c.newFailures) log(`  new failure: ${id}`);
-        for (const id of c.fixed) log(`  fixed: ${id}`);
-      } else log(`history: the first run recorded in ${dir}`);
+      const previous = report.history.previous;
+      log(`history: ${dir}${previous ? `, compared with run ${previous.runId}` : ', its first run'}`);
       if (report.interrupted) {
         log('history: an interrupted run is not recorded');
         return;

@@ -9,6 +9,8 @@ export interface VerdictFile {
   headline: string;
   counts: Counts & { knownDeviations: number; policy: number; flaky: number };
   suites: Record<string, Counts>;
+  /** With a run history: what changed since the previous run (absent for a history's first run). */
+  changes?: { previousRunId: string; newFailures: number; fixed: number; stillFailing: number; flips: number };
   /** The report files of this directory, by format. */
   reports: Record<string, string>;
 }
@@ -24,5 +26,16 @@ export function renderVerdictFile(report: RunReport, files: Record<string, strin
     suites: Object.fromEntries([...bySuite(report.results)].map(([suite, list]) => [suite, countVerdicts(list)])),
     reports: files,
   };
+  const h = report.history;
+  if (h?.previous && h.changes) {
+    const c = h.changes;
+    doc.changes = {
+      previousRunId: h.previous.runId,
+      newFailures: c.newFailures.length,
+      fixed: c.fixed.length,
+      stillFailing: c.stillFailing.length,
+      flips: c.flips.length,
+    };
+  }
   return `${JSON.stringify(doc, null, 1)}\n`;
 }

@@ -3,7 +3,7 @@
  * counts of the last runs (this one last). Set on the RunReport by cli/history.ts when the run has a history.
  */
 import { countVerdicts } from '../../reporters/model.ts';
-import type { CaseResult } from '../results.ts';
+import { type CaseResult, explain } from '../results.ts';
 import { diffRuns, type Flip, flipsAcrossRuns, type RunRef, type VariantVerdict } from './diff.ts';
 import type { HistoryStore, TrendPoint } from './store.ts';
 
@@ -29,7 +29,7 @@ export function variantVerdicts(results: CaseResult[]): VariantVerdict[] {
     verdict: r.verdict,
     ...(r.baselined ? { baselined: true } : {}),
     ...(r.flaky ? { flaky: r.flaky } : {}),
-    ...(r.reason ? { reason: r.reason } : r.verdict === 'fail' && r.failures[0] ? { reason: `[${r.failures[0].check}] ${r.failures[0].title}` } : {}),
+    ...(r.verdict === 'fail' || r.verdict === 'error' || r.verdict === 'skip' ? { reason: explain(r) } : {}),
   }));
 }
 
