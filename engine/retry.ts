@@ -65,10 +65,11 @@ export function retryAfterMs(value: string | undefined, now = Date.now()): numbe
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-/** How long to wait after attempt `n` (1-based): Retry-After of the last answer if it gave one, else the backoff; capped. */
+/** How long to wait after attempt `n` (1-based): the Retry-After of the attempt's answers if one gave it, else the backoff; capped. */
 export function waitBefore(n: number, result: CaseResult, policy: RetryPolicy): number {
-  const last = result.evidence.at(-1);
-  const asked = retryAfterMs(last?.response.headers['retry-after']);
+  // The answer that said "unavailable" need not be the last exchange (the subject is read after a faulty update).
+  const asking = [...result.evidence].reverse().find((e) => e.response.headers['retry-after'] !== undefined);
+  const asked = retryAfterMs(asking?.response.headers['retry-after']);
   const backoff = (policy.baseWaitMs ?? 500) * 2 ** (n - 1);
   return Math.min(asked ?? backoff, policy.maxWaitMs);
 }
