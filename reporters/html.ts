@@ -82,7 +82,7 @@ function attemptsHtml(r: CaseResult): string {
 }
 
 function caseSection(r: CaseResult): string {
-  const open = r.verdict === 'fail' || r.verdict === 'error' ? ' open' : '';
+  const open = r.verdict === 'fail' || r.verdict === 'error' || r.flaky ? ' open' : '';
   const rows = r.failures
     .map(
       (f) =>
