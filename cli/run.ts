@@ -37,7 +37,7 @@ const SUITES_VITEST_CONFIG = {
   maxWorkers: Math.max(2, availableParallelism()),
   testTimeout: 120_000,
   hookTimeout: 120_000,
-  // A failing case must not be retried: the request under assertion is sent once.
+  // vitest never reruns a case: only technical errors are retried, by engine/retry.ts, which never reruns a decided verdict.
   retry: 0,
 };
 
