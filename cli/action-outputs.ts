@@ -26,6 +26,10 @@ const outputs: Record<string, string> = {
   skipped: String(v?.counts.skip ?? 0),
   'known-deviations': String(v?.counts.knownDeviations ?? 0),
   'policy-rejections': String(v?.counts.policy ?? 0),
+  flaky: String(v?.counts.flaky ?? 0),
+  // With a history (input `history`): what changed since the previous run; empty without one.
+  new_failures: v?.changes ? String(v.changes.newFailures) : '',
+  fixed: v?.changes ? String(v.changes.fixed) : '',
 };
 const names: Record<string, string> = {
   json: 'results-json',

@@ -1,4 +1,4 @@
-/** update-conformance commands: `run` (default), `list`, `doctor`, `merge`, `bundle`, `verify`, `cleanup`. Exit codes: engine/exit-codes.ts. */
+/** update-conformance commands: `run` (default), `list`, `doctor`, `diff`, `merge`, `bundle`, `verify`, `cleanup`. Exit codes: engine/exit-codes.ts. */
 import { parseArgs } from 'node:util';
 import { checkVariables, type Env, knownVariables, loadEnv } from '../engine/config/index.ts';
 import { ConfigError, describeError } from '../engine/errors.ts';
@@ -21,6 +21,7 @@ function firstSentence(message: string): string {
 const USAGE = `usage: update-conformance [run] [selection] [--embedded] [--verbose] [--shard I/N] [--report-dir DIR] [--report subunit] [--concurrency N] [--baseline FILE [--update-baseline]]
        update-conformance list [selection] [--json]
        update-conformance doctor [selection] [--shard I/N]
+       update-conformance diff OLD NEW | diff --history DIR   [--json]
        update-conformance merge DIR DIR … [--report-dir OUT] [--baseline FILE]
        update-conformance bundle [--report-dir DIR] [--baseline FILE] [--out DIR|FILE.tar.gz]
        update-conformance verify BUNDLE
@@ -32,12 +33,14 @@ commands:
            reports/ (results.json, summary.md, report.html, junit.xml); the default command
   list     the selected cases, sending nothing          doctor   check configuration, reachability, permissions
   merge    join the reports of shards                    bundle   a submission bundle of a finished run
+  diff     what changed between two runs (two results.json, or the last two of --history DIR); exit 1 on new failures
   verify   check a bundle's hashes and re-derive its verdict
   cleanup  remove what earlier runs left on the targets (only objects they labelled as their own)
 
 selection: --suite ${TARGET_NAMES.join(',')}  --case ID|GLOB[,…]  --tag TAG|!TAG[,…]  --rerun-failed RESULTS.json  (or CONFORMANCE_SUITES/CASES/TAGS/RERUN_FAILED)
 --verbose: one line per variant as it finishes (default: a progress line, then the failures grouped)
 --embedded (CONFORMANCE_EMBEDDED): a self-check of the embedded reference backends, not a verdict about an API
+--history DIR (CONFORMANCE_HISTORY): record every run's verdicts in DIR/history.sqlite; reports say what changed since the last run
 --shard I/N (CONFORMANCE_SHARD): run only the variants whose id hashes to shard I of N; \`merge\` joins the shards' reports
 
 targets (environment or .env; every variable: .env.example):
@@ -47,7 +50,7 @@ targets (environment or .env; every variable: .env.example):
   With no target configured, the suites run against the embedded reference backends (a self-check of the tool).
 
 exit codes:
-  0 conformant   1 conformance failures   2 configuration or usage error, target unreachable (nothing updated)
+  0 conformant   1 conformance failures (diff: new failures)   2 configuration or usage error, target unreachable (nothing updated)
   3 incomplete (technical errors, leaks, secrets in artifacts)   130 interrupted (partial reports written)`;
 
 export interface Io {
@@ -74,6 +77,7 @@ const FLAG_VARIABLES = {
   shard: 'CONFORMANCE_SHARD',
   'rerun-failed': 'CONFORMANCE_RERUN_FAILED',
   report: 'CONFORMANCE_REPORTS',
+  history: 'CONFORMANCE_HISTORY',
 } as const;
 
 function withFlags(env: Env, values: Record<string, string | boolean | undefined>): Env {
@@ -105,6 +109,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       shard: { type: 'string' },
       'rerun-failed': { type: 'string' },
       report: { type: 'string' },
+      history: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'V' },
@@ -131,6 +136,10 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     case 'doctor': {
       const { doctorCommand } = await import('./doctor.ts');
       return doctorCommand(env, io.out);
+    }
+    case 'diff': {
+      const { diffCommand } = await import('./diff.ts');
+      return diffCommand(env, operands, Boolean(values.json), io.out);
     }
     case 'merge': {
       const { mergeCommand } = await import('./merge.ts');

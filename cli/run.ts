@@ -18,6 +18,7 @@ import { SonobuoyProgress, writeSonobuoyDone, writeSonobuoyResults } from '../re
 import { judge } from '../reporters/verdict.ts';
 import { writeReports } from '../reporters/write.ts';
 import { startEmbedded } from './embedded.ts';
+import { checkHistory, recordInHistory } from './history.ts';
 import { scanForSecrets } from './secret-scan.ts';
 
 // The suites run as vitest test files: the TypeScript sources in a checkout, the compiled ones when installed.
@@ -36,7 +37,7 @@ const SUITES_VITEST_CONFIG = {
   maxWorkers: Math.max(2, availableParallelism()),
   testTimeout: 120_000,
   hookTimeout: 120_000,
-  // A failing case must not be retried: the request under assertion is sent once.
+  // vitest never reruns a case: only technical errors are retried, by engine/retry.ts, which never reruns a decided verdict.
   retry: 0,
 };
 
@@ -119,6 +120,7 @@ export async function runCommand(env: Env, opts: RunOptions = {}): Promise<numbe
   const log = opts.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   let config = loadConfig(env); // throws ConfigError → exit 2 in main
   const { suites, embedded } = chooseSuites(config);
+  if (config.run.historyDir) await checkHistory(config.run.historyDir); // a history it cannot use stops the run before any request
   // vitest is most of the CLI's start-up: it loads while the backends start on their threads and the targets
   // answer the preflight (list/doctor/config errors never load it).
   const vitestNode = import('vitest/node');
@@ -247,6 +249,13 @@ async function runSuites(
       return EXIT.incomplete;
     }
     judgeByBaseline(config, final, log);
+    if (config.run.historyDir) {
+      try {
+        await recordInHistory(config.run.historyDir, final, log);
+      } catch (err) {
+        final.runErrors.push(`history: ${describeError(err)}`);
+      }
+    }
     reporter.finish(final);
     const write = (r: RunReport) => {
       const files = writeReports(r, reportDir, config.run.extraReports);

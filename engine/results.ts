@@ -2,6 +2,7 @@ import type { Operation } from 'fast-json-patch';
 import type { CaseKind, DocConflict } from './cases/types.ts';
 import type { CheckFailure, CheckId } from './checks/outcome.ts';
 import type { Evidence } from './http/redact.ts';
+import type { Attempt } from './retry.ts';
 
 /**
  * pass: every check passed. fail: a conformance failure. error: the harness could not decide (transport,
@@ -43,6 +44,12 @@ export interface CaseResult {
   policy?: string;
   /** The conformance-programme capability and the upstream tests this case supersedes (e.g. interop, Tempest). */
   supersedes?: SupersededTests;
+  /** An error a new attempt may not meet, and why (engine/retry.ts); absent when a retry would be unsafe or useless. */
+  transient?: string;
+  /** Every attempt, when the variant was retried (engine/retry.ts); the result is the last one. */
+  attempts?: Attempt[];
+  /** Why the verdict is not trusted to repeat: it changed between attempts, or across the run history. */
+  flaky?: string;
 }
 
 /** Where a case sits in an upstream test programme: its capability and the tests it replaces. */

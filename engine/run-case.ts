@@ -6,6 +6,7 @@ import { describeError, GarbageResponseError, SetupError, TransportError } from 
 import type { Exchange } from './http/exchange.ts';
 import { type Evidence, type EvidenceRole, toEvidence } from './http/redact.ts';
 import type { CaseResult } from './results.ts';
+import { transientCause, UNAVAILABLE } from './retry.ts';
 import type { SchemaRegistry } from './schemas.ts';
 
 /** A prepared subject (a fresh pod, a leased server) and the calls a case makes on it. */
@@ -31,9 +32,6 @@ export interface TargetAdapter<C extends ConformanceCase = ConformanceCase> {
   skipReason(v: CaseVariant<C>): string | undefined;
   prepare(v: CaseVariant<C>): Promise<SubjectHandle>;
 }
-
-/** Statuses that say "the target (or a proxy) is unavailable", not "the target decided". */
-const UNAVAILABLE = new Set([429, 502, 503, 504]);
 
 export interface RunCaseOptions {
   /** Keep every exchange for passing cases too (default: only the update's). */
@@ -121,6 +119,10 @@ export async function runCase<C extends ConformanceCase>(
   let result: CaseResult;
   let failure: unknown;
   let phase: EvidenceRole = 'setup';
+  // The update answered "unavailable" yet the subject changed: a retry would read that change as its "before".
+  let changedAnyway = false;
+  // The exchange a technical error is about, when it is not the last one made.
+  let culprit: Exchange | undefined;
   try {
     handle = await adapter.prepare(v);
     const h = handle;
@@ -134,7 +136,15 @@ export async function runCase<C extends ConformanceCase>(
     update = await track('update', h.update());
     const expected = Array.isArray(expect.status) ? expect.status : [expect.status];
     const problem = technicalProblem(update, expected, expect.notJson);
-    if (problem) throw new GarbageResponseError(problem);
+    if (problem) {
+      culprit = update;
+      if (before !== undefined && update.response.status !== 0) {
+        const afterProblem = await track('after', h.read());
+        changedAnyway = afterProblem.response.status !== 200 || diffOf(before, afterProblem.response.json).length > 0;
+        if (changedAnyway) throw new GarbageResponseError(`${problem}; the subject changed all the same (GET after), so it is not retried`);
+      }
+      throw new GarbageResponseError(problem);
+    }
     const afterEx = h.ownSubject ? await track('after', h.read()) : undefined;
     // Gone after an answered update (renamed, deleted): the immutability check reports it; any other answer is the harness's problem.
     const gone = afterEx?.response.status === 404;
@@ -172,6 +182,8 @@ export async function runCase<C extends ConformanceCase>(
       requests: 0,
       durationMs: 0,
     };
+    const cause = changedAnyway ? undefined : transientCause(err, culprit ?? exchanges.at(-1)?.[1]);
+    if (cause) result.transient = cause;
   }
   if (handle) {
     try {

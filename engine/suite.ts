@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, inject, test } from 'vitest';
 import type { Config } from './config/index.ts';
 import { registerSecret } from './config/secrets.ts';
 import { type CaseResult, explain } from './results.ts';
+import { runWithRetries } from './retry.ts';
 import { runCase } from './run-case.ts';
 import { type OpenedSuite, openSuite, selectedVariants } from './targets/open.ts';
 import type { AnyTarget, TargetInfo } from './targets/target.ts';
@@ -48,7 +49,8 @@ export function defineConformanceSuite(target: AnyTarget): void {
     // [id, variant] pairs: '%s' prints the id whole (an object's '$id' would be quoted and cut).
     test.for(variants.map((v) => [v.id, v] as const))('%s', async ([, v], { task, skip }) => {
       if (!opened) throw new Error('target not opened');
-      const result = await runCase(v, opened.adapter, opened.schemas, { fullEvidence: config.run.fullEvidence });
+      const suite = opened;
+      const result = await runWithRetries(() => runCase(v, suite.adapter, suite.schemas, { fullEvidence: config.run.fullEvidence }), config.run.retry);
       task.meta.result = result;
       task.meta.target = opened.info;
       if (result.verdict === 'skip') skip(result.reason);

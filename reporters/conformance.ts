@@ -3,6 +3,7 @@ import type { Reporter, TestCase, TestModule, TestRunEndReason } from 'vitest/no
 import type { Shard } from '../engine/cases/shard.ts';
 import { type CaseResult, explain } from '../engine/results.ts';
 import type { TargetInfo, TargetKind } from '../engine/targets/target.ts';
+import { historyLines } from './history.ts';
 import { bySuite, caseCount, countVerdicts, docConflictCases, type RunReport } from './model.ts';
 import { groupFailures } from './patterns.ts';
 import { sourceLink } from './sources.ts';
@@ -108,7 +109,8 @@ export default class ConformanceReporter implements Reporter {
     if (r.verdict === 'error') this.errors++;
     if (this.options.verbose) {
       const ms = r.durationMs ? ` (${r.durationMs} ms)` : '';
-      this.write(r.verdict === 'pass' ? `  ${SYMBOL.pass} ${r.id}${ms}` : `  ${SYMBOL[r.verdict]} ${r.id}  ${explain(r)}`);
+      const flaky = r.flaky ? ` [flaky: ${r.flaky}]` : '';
+      this.write(r.verdict === 'pass' ? `  ${SYMBOL.pass} ${r.id}${ms}${flaky}` : `  ${SYMBOL[r.verdict]} ${r.id}  ${explain(r)}${flaky}`);
       return;
     }
     const now = performance.now();
@@ -172,6 +174,9 @@ export default class ConformanceReporter implements Reporter {
     this.options.live?.('');
     this.write('');
     this.groupedFailures(report);
+    const history = historyLines(report);
+    for (const l of history) this.write(l);
+    if (history.length) this.write('');
     this.summarize(report);
     const part = shard ? ` in shard ${shard.index}/${shard.total}` : '';
     this.write(

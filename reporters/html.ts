@@ -1,6 +1,8 @@
+import type { Evidence } from '../engine/http/redact.ts';
 import type { CaseResult } from '../engine/results.ts';
 import { describeSupersedes, explain } from '../engine/results.ts';
 import { compareVersions } from '../engine/versions.ts';
+import { attemptsText, flakyLines, historyLines, trendSvg } from './history.ts';
 import { bySuite, type Counts, caseCount, countVerdicts, coverageMatrix, docConflictCases, microversionMatrix, type RunReport, sortResults } from './model.ts';
 import { groupFailures } from './patterns.ts';
 import { sourceLink } from './sources.ts';
@@ -26,6 +28,7 @@ a.v-pass{background:#2da44e}a.v-fail{background:#cf222e}a.v-error{background:#d4
 .group{margin:6px 0} .group ul{margin:2px 0 6px}
 .conflict{background:#fff8c5;padding:4px 8px;border-left:3px solid #d4a72c;margin:4px 0}
 .cell-bad{background:#ffebe9}.cell-ok{background:#dafbe1}
+.b-flaky{background:#8250df} .trend{margin:2px 12px 8px 0;vertical-align:top}
 .diff-add{color:#1a7f37}.diff-remove{color:#cf222e}.diff-replace{color:#0550ae}
 `;
 
@@ -49,8 +52,37 @@ function pretty(body: string | undefined): string {
   }
 }
 
+/** One exchange of the evidence: the request, then the response. */
+function exchangeHtml(e: Evidence): string {
+  return (
+    `<pre>${esc(
+      `${e.role ? `[${e.role}] ` : ''}${e.request.method} ${e.request.url}\n${Object.entries(e.request.headers)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join('\n')}\n\n${pretty(e.request.body)}`,
+    )}</pre>` +
+    `<pre>${esc(
+      `HTTP ${e.response.status} (${e.elapsedMs} ms)\n${Object.entries(e.response.headers)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join('\n')}\n\n${pretty(e.response.body)}`,
+    )}</pre>`
+  );
+}
+
+/** A retried variant's earlier attempts, each with its reason, its wait and its exchanges. */
+function attemptsHtml(r: CaseResult): string {
+  const earlier = r.attempts?.slice(0, -1) ?? [];
+  if (!earlier.length) return '';
+  const items = earlier
+    .map(
+      (a) =>
+        `<details><summary>attempt ${a.attempt}: <span class="badge b-${a.verdict}">${a.verdict}</span> ${esc(a.reason ?? '')}${a.waitedMs !== undefined ? ` · waited ${a.waitedMs} ms` : ''}</summary>${a.evidence.map(exchangeHtml).join('')}</details>`,
+    )
+    .join('');
+  return `<h4>Attempts (${esc(attemptsText(r) ?? '')})</h4>${items}`;
+}
+
 function caseSection(r: CaseResult): string {
-  const open = r.verdict === 'fail' || r.verdict === 'error' ? ' open' : '';
+  const open = r.verdict === 'fail' || r.verdict === 'error' || r.flaky ? ' open' : '';
   const rows = r.failures
     .map(
       (f) =>
@@ -67,20 +99,9 @@ function caseSection(r: CaseResult): string {
   const ROLE_ORDER = ['update', 'after', 'before', 'setup'];
   const [first = '', ...rest] = [...r.evidence]
     .sort((a, b) => ROLE_ORDER.indexOf(a.role ?? 'update') - ROLE_ORDER.indexOf(b.role ?? 'update'))
-    .map(
-      (e) =>
-        `<pre>${esc(
-          `${e.role ? `[${e.role}] ` : ''}${e.request.method} ${e.request.url}\n${Object.entries(e.request.headers)
-            .map(([k, v]) => `${k}: ${v}`)
-            .join('\n')}\n\n${pretty(e.request.body)}`,
-        )}</pre>` +
-        `<pre>${esc(
-          `HTTP ${e.response.status} (${e.elapsedMs} ms)\n${Object.entries(e.response.headers)
-            .map(([k, v]) => `${k}: ${v}`)
-            .join('\n')}\n\n${pretty(e.response.body)}`,
-        )}</pre>`,
-    );
-  return `<details id="${esc(r.id)}"${open}><summary><span class="badge b-${r.verdict}">${r.verdict}</span> <code>${esc(r.id)}</code> — ${esc(r.title)}</summary>
+    .map(exchangeHtml);
+  return `<details id="${esc(r.id)}"${open}><summary><span class="badge b-${r.verdict}">${r.verdict}</span>${r.flaky ? ' <span class="badge b-flaky">flaky</span>' : ''} <code>${esc(r.id)}</code> — ${esc(r.title)}</summary>
+${r.flaky ? `<p><strong>Flaky</strong>, counted as ${esc(r.verdict)}: ${esc(r.flaky)}</p>` : ''}
 <p>${esc(r.kind)} · fields: ${esc(r.fields.join(', '))} · tags: ${esc(r.tags.join(', '))} · ${r.requests} requests · ${r.durationMs} ms${r.inferred ? ' · <em>expectation inferred</em>' : ''}${r.confirmed ? ` · confirmed: ${esc(r.confirmed)}` : ''}</p>
 ${r.verdict !== 'pass' ? `<p><strong>${esc(explain(r))}</strong></p>` : ''}
 ${r.baselined ? `<p><em>Known deviation (baseline): ${esc(r.baselined)}</em></p>` : ''}
@@ -93,6 +114,7 @@ ${r.leaks?.length ? `<p class="fail">Leaked: ${esc(r.leaks.join('; '))}</p>` : '
 ${first ? `<h4>Evidence (secrets redacted): the update</h4>${first}` : ''}
 ${diff ? `<h4>Before → after</h4>${diff}` : ''}
 ${rest.length ? `<h4>The reads around it, then setup</h4>${rest.join('')}` : ''}
+${attemptsHtml(r)}
 </details>`;
 }
 
@@ -169,6 +191,24 @@ function compareColumns(a: string, b: string): number {
   return 0;
 }
 
+/** Retries, flaky variants, changes since the previous run and the trend picture per suite (with a history). */
+function historyHtml(report: RunReport): string {
+  const lines = historyLines(report);
+  const trend = Object.entries(report.history?.trend ?? {})
+    .map(([suite, points]) => `<div style="display:inline-block;margin-right:28px"><div><code>${esc(suite)}</code></div>${trendSvg(suite, points)}</div>`)
+    .join('');
+  if (!lines.length && !trend) return '';
+  const flaky = flakyLines(report.results);
+  const changes = report.history?.changes;
+  const list = (title: string, ids: string[] | undefined) =>
+    ids?.length ? `<p>${esc(title)}: ${ids.map((id) => `<a href="#${esc(id)}"><code>${esc(id)}</code></a>`).join(', ')}</p>` : '';
+  return `<h2 id="history">Retries, flaky verdicts and changes since the previous run</h2>
+<p>${esc(lines.filter((l) => !/^\s/.test(l)).join(' '))}</p>
+${list('New failures', changes?.newFailures)}${list('Fixed', changes?.fixed)}
+${flaky.length ? `<ul>${flaky.map((l) => `<li><span class="badge b-flaky">flaky</span> ${esc(l)}</li>`).join('')}</ul>` : ''}
+${trend ? `<p>Trend of the last runs, this one rightmost (green passed, red failed, amber errors, grey skipped; the number under a bar is its failures; a violet dot marks flaky variants):</p>${trend}` : ''}`;
+}
+
 /** A self-contained page: header, coverage matrix (field × allowed/forbidden × verdict), then every case. */
 export function renderHtml(report: RunReport): string {
   const results = sortResults(report.results);
@@ -203,6 +243,7 @@ ${report.notRun?.length ? `<p class="error">Not run: ${report.notRun.map(esc).jo
 <p><span class="pass">${all.pass} passed</span> · <span class="fail">${all.fail} failed</span> · <span class="error">${all.error} errors</span> · <span class="skip">${all.skip} skipped</span> · ${n.variants} variants of ${n.cases} cases · ${conflicts} cases with a document conflict</p>
 ${report.baselineProblems?.length ? `<h2>Baseline problems</h2><ul>${report.baselineProblems.map((e) => `<li class="fail">${esc(e)}</li>`).join('')}</ul>` : ''}
 ${report.runErrors.length ? `<h2>Run errors</h2><ul>${report.runErrors.map((e) => `<li class="error">${esc(e)}</li>`).join('')}</ul>` : ''}
+${historyHtml(report)}
 ${picture(results)}
 ${failureIndex(results)}
 <h2>Coverage: field × verdict</h2>

@@ -7,6 +7,7 @@
  * Problems outside any case (run errors, baseline problems) become test cases of a suite "update-conformance".
  */
 import { type CaseResult, explain } from '../engine/results.ts';
+import { attemptsText } from './history.ts';
 import { bySuite, type RunReport, sortResults } from './model.ts';
 import { judge } from './verdict.ts';
 
@@ -66,7 +67,15 @@ function testcase(r: CaseResult, indent: string): string {
   if (r.expectation) props.push(property('expectation', r.expectation));
   props.push(property('verdict', r.verdict));
   if (r.baselined) props.push(property('baselined', r.baselined));
+  if (r.flaky) props.push(property('flaky', `counted as ${r.verdict}: ${r.flaky}`));
+  const attempts = attemptsText(r);
+  if (attempts) props.push(property('attempts', attempts));
   const inner = [`${indent}  <properties>`, ...props.map((p) => `${indent}    ${p}`), `${indent}  </properties>`];
+  // Earlier attempts that errored, as Maven Surefire writes a rerun test's: flakyError when a later attempt decided, rerunError when none did.
+  const tag = r.verdict === 'error' ? 'rerunError' : 'flakyError';
+  for (const a of r.attempts?.slice(0, -1) ?? []) {
+    if (a.verdict === 'error') inner.push(`${indent}  <${tag} message="${xmlAttr(`attempt ${a.attempt}: ${a.reason ?? 'error'}`)}" type="error"/>`);
+  }
   if (r.verdict === 'fail' && r.baselined) {
     inner.push(`${indent}  <skipped message="${xmlAttr(`known deviation (baseline): ${r.baselined} — ${explain(r)}`)}"/>`);
   } else if (r.verdict === 'fail') {

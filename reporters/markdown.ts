@@ -1,4 +1,5 @@
 import { explain } from '../engine/results.ts';
+import { historyLines } from './history.ts';
 import { bySuite, caseCount, countVerdicts, docConflictCases, type RunReport } from './model.ts';
 import { judge, type RunVerdict } from './verdict.ts';
 
@@ -26,6 +27,8 @@ export function renderMarkdown(report: RunReport): string {
     lines.push(`| ${suite} | ${c.pass} | ${c.fail} | ${c.error} | ${c.skip} |`);
   }
   lines.push(`| **all** | ${all.pass} | ${all.fail} | ${all.error} | ${all.skip} |`, '');
+  const history = historyLines(report, true);
+  if (history.length) lines.push('## Retries, flaky verdicts and changes since the previous run', '', ...history, '');
   const policy = report.results.filter((r) => r.policy).length;
   if (policy) lines.push(`${policy} of the failures were rejected by the target's own policy (an admission policy or webhook), not by the API's rules.`, '');
   const capabilities = new Map<string, typeof report.results>();
@@ -43,7 +46,7 @@ export function renderMarkdown(report: RunReport): string {
     lines.push('## Failures and errors', '');
     for (const r of problems.slice(0, MAX_LISTED)) {
       lines.push(
-        `- ${r.verdict === 'fail' ? (r.baselined ? '~' : '✗') : '!'} \`${r.id}\` ${explain(r).replace(/\|/g, '\\|')}${r.baselined ? ` — baselined: ${r.baselined}` : ''}`,
+        `- ${r.verdict === 'fail' ? (r.baselined ? '~' : '✗') : '!'} \`${r.id}\` ${explain(r).replace(/\|/g, '\\|')}${r.baselined ? ` — baselined: ${r.baselined}` : ''}${r.flaky ? ' — flaky' : ''}`,
       );
       if (r.docConflict) lines.push(`  - doc conflict: document says ${r.docConflict.docSays}; upstream: ${r.docConflict.upstream}`);
     }

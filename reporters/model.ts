@@ -1,3 +1,4 @@
+import type { HistoryView } from '../engine/history/view.ts';
 import type { CaseResult, Verdict } from '../engine/results.ts';
 import type { TargetInfo, TargetKind } from '../engine/targets/target.ts';
 
@@ -26,6 +27,8 @@ export interface RunReport {
   notRun?: string[];
   /** Set when the run was one shard of a case-level split (`--shard i/n`, engine/cases/shard.ts); `merge` checks all n are there. */
   shard?: { index: number; total: number };
+  /** With a run history (--history): what changed since the previous run, and the trend (engine/history/view.ts). */
+  history?: HistoryView;
 }
 
 export type Counts = Record<Verdict, number> & { total: number };

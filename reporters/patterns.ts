@@ -6,7 +6,10 @@ import type { CaseResult } from '../engine/results.ts';
  * failure; technical errors by the start of their reason.
  */
 export function failurePattern(r: CaseResult): string {
-  if (r.verdict === 'error') return `technical errors: ${(r.reason ?? 'no reason').replace(/\d+/g, 'N').split(/[:(]/)[0]?.trim() ?? ''}`;
+  if (r.verdict === 'error')
+    return `technical errors: ${errorShape(r.reason ?? 'no reason')
+      .split(/[:(]/)[0]
+      ?.trim()}`;
   const f = r.failures[0];
   if (!f) return 'failed without a recorded check';
   const accepted = /^2\d\d$/.test(f.received);
@@ -30,6 +33,25 @@ export function failurePattern(r: CaseResult): string {
     default:
       return f.title;
   }
+}
+
+const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
+
+/**
+ * A technical error's reason with what varies from variant to variant named instead of spelled, so one cause
+ * groups once and still reads: a UUID becomes `<uuid>`, a name with digits in it (`uc-3f9a1c-17`) `<name>`, a
+ * quoted value `"…"`, a bare number `N` — but an HTTP status (100–599) stays, it is the cause. Digits inside a
+ * word are never masked one by one (`NafNeNe-…` read as nothing). The examples under a group keep the real ids.
+ */
+export function errorShape(reason: string): string {
+  return reason
+    .replace(UUID, '<uuid>')
+    .replace(/"[^"]*"/g, '"…"')
+    .replace(/[\w.-]+/g, (token) => {
+      if (/^\d+(\.\d+)*\.?$/.test(token)) return /^[1-5]\d\d\.?$/.test(token) ? token : token.replace(/^[\d.]*\d/, 'N');
+      if (/\d/.test(token) && /[-_]/.test(token) && /[a-z]/i.test(token)) return '<name>';
+      return token;
+    });
 }
 
 export interface FailureGroup {

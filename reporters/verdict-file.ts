@@ -7,8 +7,10 @@ export interface VerdictFile {
   verdict: string;
   exitCode: number;
   headline: string;
-  counts: Counts & { knownDeviations: number; policy: number };
+  counts: Counts & { knownDeviations: number; policy: number; flaky: number };
   suites: Record<string, Counts>;
+  /** With a run history: what changed since the previous run (absent for a history's first run). */
+  changes?: { previousRunId: string; newFailures: number; fixed: number; stillFailing: number; flips: number };
   /** The report files of this directory, by format. */
   reports: Record<string, string>;
 }
@@ -20,9 +22,20 @@ export function renderVerdictFile(report: RunReport, files: Record<string, strin
     verdict: j.verdict,
     exitCode: j.exitCode,
     headline: j.headline,
-    counts: { ...countVerdicts(report.results), knownDeviations: j.knownDeviations, policy: report.results.filter((r) => r.policy).length },
+    counts: { ...countVerdicts(report.results), knownDeviations: j.knownDeviations, policy: report.results.filter((r) => r.policy).length, flaky: j.flaky },
     suites: Object.fromEntries([...bySuite(report.results)].map(([suite, list]) => [suite, countVerdicts(list)])),
     reports: files,
   };
+  const h = report.history;
+  if (h?.previous && h.changes) {
+    const c = h.changes;
+    doc.changes = {
+      previousRunId: h.previous.runId,
+      newFailures: c.newFailures.length,
+      fixed: c.fixed.length,
+      stillFailing: c.stillFailing.length,
+      flips: c.flips.length,
+    };
+  }
   return `${JSON.stringify(doc, null, 1)}\n`;
 }

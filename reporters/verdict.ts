@@ -14,6 +14,8 @@ export interface Judgement {
   headline: string;
   /** The run tested the embedded reference backends: its headline says so and it is no verdict about an API. */
   selfCheck: boolean;
+  /** Variants marked flaky (engine/retry.ts, the run history): counted as their last verdict, and the headline says so. */
+  flaky: number;
 }
 
 /** How every output names a run against the embedded reference backends. */
@@ -60,7 +62,10 @@ export function judge(report: RunReport): Judgement {
   const known = knownDeviations
     ? `with ${knownDeviations} known deviation${knownDeviations === 1 ? '' : 's'}${report.baseline ? ` (${report.baseline})` : ''}`
     : '';
-  const core = [word, verdict === 'conformant' ? known : '', why.length ? `(${why.join(', ')})` : ''].filter(Boolean).join(' ');
+  // A flaky variant counts as what it last was: the gate says so rather than hide it in a count.
+  const flaky = report.results.filter((r) => r.flaky).length;
+  const said = flaky ? [...why, `${flaky} flaky, counted as ${flaky === 1 ? 'its' : 'their'} last verdict`] : why;
+  const core = [word, verdict === 'conformant' ? known : '', said.length ? `(${said.join(', ')})` : ''].filter(Boolean).join(' ');
   if (verdict === 'conformant' && known) why.push(known);
-  return { verdict, exitCode, knownDeviations, reasons: why, headline: selfCheck ? `${SELF_CHECK}: ${core}` : core, selfCheck };
+  return { verdict, exitCode, knownDeviations, reasons: why, headline: selfCheck ? `${SELF_CHECK}: ${core}` : core, selfCheck, flaky };
 }

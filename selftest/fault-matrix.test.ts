@@ -100,6 +100,8 @@ function envFor(name: string, runId: string): Record<string, string> {
     CONFORMANCE_REPORT_DIR: reportDir(join('fault-matrix', name)),
     CONFORMANCE_TIMEOUT_MS: String(TIMEOUT_MS),
     CONFORMANCE_CONCURRENCY: String(CONCURRENCY),
+    // One attempt per variant: this matrix is about how a single faulty answer is judged (retries: selftest/retries.test.ts).
+    CONFORMANCE_RETRIES: '0',
   };
 }
 

@@ -72,3 +72,26 @@ describe('JUnit failure bodies', () => {
     expect(body).toContain('replace /spec/x = 7');
   });
 });
+
+describe('grouping technical errors keeps identifiers readable', () => {
+  const errored = (id: string, reason: string): CaseResult => ({ ...result(id, 'allowed', 'status-code', '0'), verdict: 'error', reason, failures: [] });
+  test('a UUID, a run-scoped name and a number read as placeholders, not digit by digit', () => {
+    const a = errored('nova.a@2.1', 'server 3fa85f64-5717-4562-b3fc-2c963f66afa6 was not SHUTOFF within 60 s (task state powering-off)');
+    const b = errored('nova.b@2.1', 'server 0b9e4f2a-1c3d-4e5f-8a7b-9c0d1e2f3a4b was not SHUTOFF within 90 s (task state powering-off)');
+    expect(failurePattern(a)).toBe('technical errors: server <uuid> was not SHUTOFF within N s');
+    expect(failurePattern(b)).toBe(failurePattern(a));
+    expect(failurePattern(a)).not.toMatch(/NafN|N[a-f]N/);
+    expect(failurePattern(errored('k8s.c@merge-patch', 'pod uc-3f9a1c-17 could not be created: 409'))).toBe(
+      'technical errors: pod <name> could not be created',
+    );
+    expect(groupFailures([a, b])).toHaveLength(1);
+  });
+  test('an HTTP status and a quoted value stay what they are: the status is the cause, the value is one thing', () => {
+    expect(failurePattern(errored('x@1', 'GET before answered 503, expected 200 (fault-proxy)'))).toBe(
+      'technical errors: GET before answered 503, expected 200',
+    );
+    expect(failurePattern(errored('x@1', 'setup update of server "web-01" answered 502'))).toBe('technical errors: setup update of server "…" answered 502');
+    // Different statuses are different causes: two groups.
+    expect(groupFailures([errored('x@1', 'GET before answered 503'), errored('y@1', 'GET before answered 502')])).toHaveLength(2);
+  });
+});

@@ -92,6 +92,7 @@ export function echoed(res: ServerResponse, up: UpstreamAnswer, credentials: str
 export function forwards(f: Fault): boolean {
   switch (f.kind) {
     case 'status':
+      return Boolean(f.afterUpstream);
     case 'non-json':
     case 'html':
       return false;

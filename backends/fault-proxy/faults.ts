@@ -17,8 +17,9 @@ export type Fault =
   /**
    * Answer `status` without forwarding. `body`: `text` (default, like Envoy/HAProxy), `html` (like nginx) or
    * `json` (a JSON error object: then the answer reads as the target's own decision). `retryAfter` adds the header.
+   * `afterUpstream`: forward first, then answer the status (a gateway that gives up after the API acted).
    */
-  | { kind: 'status'; status: number; retryAfter?: string; body?: 'text' | 'html' | 'json' }
+  | { kind: 'status'; status: number; retryAfter?: string; body?: 'text' | 'html' | 'json'; afterUpstream?: boolean }
   /** Forward, then send the first half of the upstream body. `contentLength`: `cut` (consistent) or `full` (the original, then close). */
   | { kind: 'truncate'; contentLength?: 'cut' | 'full' }
   /** Answer `status` (default 200) with a text/plain body, without forwarding. */
@@ -62,7 +63,8 @@ export function parseFault(spec: string): Fault {
       for (const a of args.slice(1)) {
         if (a.startsWith('retry=')) f.retryAfter = a.slice('retry='.length);
         else if (a === 'text' || a === 'html' || a === 'json') f.body = a;
-        else throw new Error(`fault ${spec}: unknown option "${a}" (retry=N, text, html, json)`);
+        else if (a === 'after') f.afterUpstream = true;
+        else throw new Error(`fault ${spec}: unknown option "${a}" (retry=N, text, html, json, after)`);
       }
       return f;
     }
@@ -92,7 +94,7 @@ export function describeFault(f: Fault): string {
     case 'reset':
       return f.afterUpstream ? 'reset after upstream' : 'reset';
     case 'status':
-      return `status ${f.status}${f.body && f.body !== 'text' ? ` ${f.body}` : ''}${f.retryAfter !== undefined ? ` (Retry-After: ${f.retryAfter})` : ''}`;
+      return `status ${f.status}${f.body && f.body !== 'text' ? ` ${f.body}` : ''}${f.retryAfter !== undefined ? ` (Retry-After: ${f.retryAfter})` : ''}${f.afterUpstream ? ' after upstream' : ''}`;
     case 'truncate':
       return `truncate (Content-Length ${f.contentLength === 'full' ? 'of the full body' : 'of the cut body'})`;
     case 'non-json':

@@ -135,7 +135,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       if (ac.signal.aborted) return;
     }
     if (f.kind === 'reset' && !f.afterUpstream) return resetSocket(req.socket);
-    if (f.kind === 'status') return canned(res, f.status, f.body ?? 'text', f.retryAfter);
+    if (f.kind === 'status' && !f.afterUpstream) return canned(res, f.status, f.body ?? 'text', f.retryAfter);
     if (f.kind === 'non-json') return canned(res, f.status ?? 200, 'text');
     if (f.kind === 'html') return canned(res, f.status ?? 200, 'html');
     if (f.kind === 'echo-auth' && !forwards(f)) return canned(res, f.status ?? 503, 'text', undefined, `request credentials: ${credentialsOf(req)}\n`);
@@ -161,6 +161,8 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     switch (f.kind) {
       case 'reset':
         return resetSocket(req.socket);
+      case 'status':
+        return canned(res, f.status, f.body ?? 'text', f.retryAfter);
       case 'truncate':
         return truncated(res, up, f.contentLength ?? 'cut');
       case 'close-mid-body':

@@ -2,7 +2,7 @@
  * Standalone fault proxy: `tsx backends/fault-proxy/main.ts --upstream http://127.0.0.1:PORT [--fault latency:200]
  * [--methods PATCH,PUT] [--path REGEX] [--every N] [--max-requests N] [--lifetime-ms N] [--port N]`.
  * Prints `FAULT_PROXY_URL=…` and serves until SIGINT/SIGTERM, the request limit or the lifetime.
- * Faults: none, latency:MS, reset[:after], status:CODE[:retry=S][:json|:html], truncate[:cut|:full],
+ * Faults: none, latency:MS, reset[:after], status:CODE[:retry=S][:json|:html][:after], truncate[:cut|:full],
  * non-json[:STATUS], html[:STATUS], stall[:MS], close-mid-body, echo-auth[:STATUS].
  */
 import { parseCommandLine } from '../shared/command-line.ts';

@@ -36,6 +36,10 @@ export interface RunConfig {
   baselineExpiryDays: number;
   /** CONFORMANCE_REPORTS: extra report formats beside the usual four (`subunit`). */
   extraReports: ExtraReport[];
+  /** CONFORMANCE_RETRIES / CONFORMANCE_RETRY_MAX_WAIT_MS: bounded retries of technical errors (engine/retry.ts). */
+  retry: { retries: number; maxWaitMs: number };
+  /** CONFORMANCE_HISTORY: the run history to record this run in and compare it with (engine/history/). */
+  historyDir?: string;
   /** Running as a Sonobuoy plugin (SONOBUOY_RESULTS_DIR / SONOBUOY_PROGRESS_PORT, set by the Sonobuoy worker). */
   sonobuoy?: { resultsDir?: string; progressPort?: number };
 }
@@ -58,6 +62,9 @@ export const RUN_VARIABLES = [
   'CONFORMANCE_ENV_FILE',
   'CONFORMANCE_REPORTS',
   'CONFORMANCE_RERUN_FAILED',
+  'CONFORMANCE_RETRIES',
+  'CONFORMANCE_RETRY_MAX_WAIT_MS',
+  'CONFORMANCE_HISTORY',
   'SONOBUOY_RESULTS_DIR',
   'SONOBUOY_PROGRESS_PORT',
 ] as const;
@@ -138,6 +145,8 @@ export function loadRunConfig(env: Env, known: readonly string[]): RunConfig {
     ci: isCi(env),
     baselineExpiryDays: getInt(env, 'CONFORMANCE_BASELINE_EXPIRY_DAYS', 90, 1, 3650),
     extraReports: parseExtraReports(get(env, 'CONFORMANCE_REPORTS')),
+    retry: { retries: getInt(env, 'CONFORMANCE_RETRIES', 2, 0, 10), maxWaitMs: getInt(env, 'CONFORMANCE_RETRY_MAX_WAIT_MS', 30000, 0, 600000) },
+    ...(get(env, 'CONFORMANCE_HISTORY') ? { historyDir: get(env, 'CONFORMANCE_HISTORY') } : {}),
     ...(sonobuoy ? { sonobuoy } : {}),
   };
 }
