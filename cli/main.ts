@@ -1,6 +1,9 @@
 /** update-conformance commands: `run` (default), `list`, `doctor`, `merge`, `bundle`, `verify`, `cleanup`. Exit codes: engine/exit-codes.ts. */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkVariables, type Env, knownVariables, loadEnv } from '../engine/config/index.ts';
+import { redactText } from '../engine/config/secrets.ts';
 import { ConfigError, describeError } from '../engine/errors.ts';
 import { EXIT } from '../engine/exit-codes.ts';
 import { packageInfo } from '../engine/paths.ts';
@@ -87,7 +90,25 @@ function withFlags(env: Env, values: Record<string, string | boolean | undefined
   return Object.freeze(out);
 }
 
-async function dispatch(argv: string[], io: Io): Promise<number> {
+/** The flags given on this command line, by the variable each stands for: errors name what the user typed. */
+type GivenFlags = Map<string, string>;
+
+function givenFlags(values: Record<string, string | boolean | undefined>): GivenFlags {
+  const given: GivenFlags = new Map();
+  for (const [flag, variable] of Object.entries(FLAG_VARIABLES)) if (typeof values[flag] === 'string' && values[flag]) given.set(variable, `--${flag}`);
+  if (values['update-baseline']) given.set('CONFORMANCE_UPDATE_BASELINE', '--update-baseline');
+  if (values.embedded) given.set('CONFORMANCE_EMBEDDED', '--embedded');
+  return given;
+}
+
+/** The .env file loadEnv reads, when there is one (recorded as the configuration's source). */
+function envFileRead(): string | undefined {
+  const named = process.env.CONFORMANCE_ENV_FILE;
+  const file = resolve(named ?? '.env');
+  return existsSync(file) ? (named ?? '.env') : undefined;
+}
+
+async function dispatch(argv: string[], io: Io, given: GivenFlags): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -106,6 +127,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       'rerun-failed': { type: 'string' },
       report: { type: 'string' },
       out: { type: 'string' },
+      partial: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'V' },
       verbose: { type: 'boolean', short: 'v' },
@@ -120,6 +142,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     io.out(`${name} ${version}`);
     return EXIT.ok;
   }
+  for (const [variable, flag] of givenFlags(values)) given.set(variable, flag);
   const env = withFlags(loadEnv(), values);
   // Before anything runs: a setting that looks like ours but is not is an error (exit 2), never silently ignored.
   for (const w of checkVariables(env, knownVariables(BACKEND_VARIABLES))) io.err(`warning: ${w}`);
@@ -127,7 +150,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   const operands = positionals.slice(1);
   switch (command) {
     case 'run':
-      return runCommand(env, { log: io.out, verbose: Boolean(values.verbose), live: io.live });
+      return runCommand(env, { log: io.out, verbose: Boolean(values.verbose), live: io.live, source: { flags: [...given.values()], envFile: envFileRead() } });
     case 'doctor': {
       const { doctorCommand } = await import('./doctor.ts');
       return doctorCommand(env, io.out);
@@ -138,7 +161,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     }
     case 'bundle': {
       const { bundleCommand } = await import('./bundle.ts');
-      return bundleCommand(env, { out: values.out }, io.out);
+      return bundleCommand(env, { out: values.out, partial: Boolean(values.partial) }, io.out);
     }
     case 'verify': {
       const { verifyCommand } = await import('./verify.ts');
@@ -161,11 +184,14 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
 
 /** Runs a command and maps every error to one line and an exit code; never throws. */
 export async function main(argv: string[], io: Io = STD_IO): Promise<number> {
+  const given: GivenFlags = new Map();
   try {
-    return await dispatch(argv, io);
+    return await dispatch(argv, io, given);
   } catch (err) {
     if (err instanceof ConfigError) {
-      io.err(`configuration error: ${err.message}`);
+      // A setting given as a flag is named as the flag: `--rerun-failed`, not CONFORMANCE_RERUN_FAILED.
+      const flag = given.get(err.variable);
+      io.err(`configuration error: ${flag ? redactText(`${flag}: ${err.problem} — ${err.fix}`) : err.message}`);
       return EXIT.config;
     }
     if (err instanceof Error && String((err as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS')) {

@@ -1,4 +1,5 @@
 import { explain } from '../engine/results.ts';
+import { describeScope } from '../engine/scope.ts';
 import { bySuite, caseCount, countVerdicts, docConflictCases, type RunReport } from './model.ts';
 import { judge, type RunVerdict } from './verdict.ts';
 
@@ -13,7 +14,7 @@ export function renderMarkdown(report: RunReport): string {
   const lines = [`# update-conformance: ${ICON[verdict]} ${headline}`, ''];
   const n = caseCount(report.results);
   lines.push(
-    `Run \`${report.runId}\` · ${report.startedAt} · ${report.interrupted ? '**interrupted — partial results**' : 'complete'} · ${n.variants} variants of ${n.cases} cases`,
+    `Run \`${report.runId}\` · ${report.startedAt} · ${report.interrupted ? '**interrupted — partial results**' : report.scope?.partial ? `**${describeScope(report.scope)}**` : 'complete'} · ${n.variants} variants of ${n.cases} cases`,
     '',
   );
   if (report.notRun?.length) lines.push(`Not run: ${report.notRun.join(', ')}`, '');

@@ -1,4 +1,5 @@
 import type { CaseResult, Verdict } from '../engine/results.ts';
+import type { RunScope } from '../engine/scope.ts';
 import type { TargetInfo, TargetKind } from '../engine/targets/target.ts';
 
 /** Everything a run produced: the one input of every report writer (and of merge and verify). */
@@ -26,6 +27,13 @@ export interface RunReport {
   notRun?: string[];
   /** Set when the run was one shard of a case-level split (`--shard i/n`, engine/cases/shard.ts); `merge` checks all n are there. */
   shard?: { index: number; total: number };
+  /** How much of what the target can run this run covered, and the selection that narrowed it (engine/scope.ts). */
+  scope?: RunScope;
+  /**
+   * The run's configuration as it was when the run started (no secret values): where the settings came from,
+   * the variables that were set (secret ones as "***") and what they amounted to. `bundle` records this one.
+   */
+  configuration?: Record<string, unknown>;
 }
 
 export type Counts = Record<Verdict, number> & { total: number };

@@ -1,4 +1,5 @@
 import { EXIT } from '../engine/exit-codes.ts';
+import { describeScope } from '../engine/scope.ts';
 import { countVerdicts, isSelfCheck, type RunReport } from './model.ts';
 
 export type RunVerdict = 'conformant' | 'non-conformant' | 'incomplete' | 'interrupted';
@@ -14,6 +15,8 @@ export interface Judgement {
   headline: string;
   /** The run tested the embedded reference backends: its headline says so and it is no verdict about an API. */
   selfCheck: boolean;
+  /** Less than every variant the target can run: the headline begins "partial: N of M variants". */
+  partial: boolean;
 }
 
 /** How every output names a run against the embedded reference backends. */
@@ -62,5 +65,8 @@ export function judge(report: RunReport): Judgement {
     : '';
   const core = [word, verdict === 'conformant' ? known : '', why.length ? `(${why.join(', ')})` : ''].filter(Boolean).join(' ');
   if (verdict === 'conformant' && known) why.push(known);
-  return { verdict, exitCode, knownDeviations, reasons: why, headline: selfCheck ? `${SELF_CHECK}: ${core}` : core, selfCheck };
+  // A partial run keeps its verdict and exit code (local iteration stays easy) but never reads as a full one.
+  const scope = describeScope(report.scope);
+  const headline = [scope, selfCheck ? `${SELF_CHECK}: ${core}` : core].filter(Boolean).join(' — ');
+  return { verdict, exitCode, knownDeviations, reasons: why, headline, selfCheck, partial: report.scope?.partial ?? false };
 }
