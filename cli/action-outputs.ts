@@ -26,6 +26,9 @@ const outputs: Record<string, string> = {
   skipped: String(v?.counts.skip ?? 0),
   'known-deviations': String(v?.counts.knownDeviations ?? 0),
   'policy-rejections': String(v?.counts.policy ?? 0),
+  // A partial run (a selection, a shard, a rerun) keeps its verdict: a gate that needs the whole API checks these.
+  scope: v?.scope?.description ?? (v ? 'not recorded' : 'no run'),
+  partial: String(v?.scope?.partial ?? false),
 };
 const names: Record<string, string> = {
   json: 'results-json',

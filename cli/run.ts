@@ -258,7 +258,7 @@ async function runSuites(
       log(`WARNING: --rerun-failed reruns the failures of another target (${changed}).`);
     }
     if (startError) final.runErrors.push(`the suites could not run: ${describeError(startError)}`);
-    final.runErrors = meaningfulRunErrors(final.runErrors, final.interrupted);
+    final.runErrors = meaningfulRunErrors(final.runErrors, final.interrupted || Boolean(final.stoppedEarly));
     if (final.interrupted) {
       const notRun = suites.filter((t) => !final.results.some((r) => r.suite === t.suite)).map((t) => t.suite);
       if (notRun.length) final.notRun = notRun;

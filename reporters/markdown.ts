@@ -10,8 +10,10 @@ const MAX_LISTED = 50;
 /** A summary that fits a CI job summary: verdict, counts per suite, every failure in one line. */
 export function renderMarkdown(report: RunReport): string {
   const all = countVerdicts(report.results);
-  const { verdict, headline } = judge(report);
-  const lines = [`# update-conformance: ${ICON[verdict]} ${headline}`, ''];
+  const { verdict, headline, partial } = judge(report);
+  // A partial run that found nothing wrong is no full pass: half a circle, not a check mark.
+  const icon = partial && verdict === 'conformant' ? '◐' : ICON[verdict];
+  const lines = [`# update-conformance: ${icon} ${headline}`, ''];
   const n = caseCount(report.results);
   lines.push(
     `Run \`${report.runId}\` · ${report.startedAt} · ${report.interrupted ? '**interrupted — partial results**' : report.scope?.partial ? `**${describeScope(report.scope)}**` : 'complete'} · ${n.variants} variants of ${n.cases} cases`,

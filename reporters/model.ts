@@ -27,6 +27,8 @@ export interface RunReport {
   notRun?: string[];
   /** Set when the run was one shard of a case-level split (`--shard i/n`, engine/cases/shard.ts); `merge` checks all n are there. */
   shard?: { index: number; total: number };
+  /** Set when the run stopped before every variant ran because every one failed the same technical way (reporters/same-error.ts). */
+  stoppedEarly?: string;
   /** How much of what the target can run this run covered, and the selection that narrowed it (engine/scope.ts). */
   scope?: RunScope;
   /**

@@ -136,7 +136,10 @@ describe('action.yml', () => {
       subunit: 'reports/results.subunit',
     });
     expect(Number(r.outputs.passed)).toBeGreaterThan(5);
-    expect(r.summary).toMatch(/^# update-conformance: ✅ conformant/);
+    // A --case run is partial (issue 22): the verdict and exit code stay, the scope says how much ran.
+    expect(r.outputs.partial).toBe('true');
+    expect(r.outputs.scope).toMatch(/^partial: \d+ of \d+ variants \(cases k8s\.pods\.patch\.labels-\*\)$/);
+    expect(r.summary).toMatch(/^# update-conformance: ◐ partial: \d+ of \d+ variants \(cases k8s\.pods\.patch\.labels-\*\) — conformant/);
   });
 
   test('failures: verdict non-conformant, counts, and the gate step fails with exit code 1', async () => {
