@@ -19,7 +19,7 @@ import { SonobuoyProgress, writeSonobuoyDone, writeSonobuoyResults } from '../re
 import { judge } from '../reporters/verdict.ts';
 import { writeReports } from '../reporters/write.ts';
 import { type ConfigSource, recordConfiguration } from './configuration.ts';
-import { startEmbedded } from './embedded.ts';
+import { ignoredFaultSettings, startEmbedded } from './embedded.ts';
 import { candidateSuites, measureScope, rerunTargetChange } from './scope.ts';
 import { scanForSecrets } from './secret-scan.ts';
 
@@ -123,6 +123,7 @@ const packageVersion = () => packageInfo().version;
 export async function runCommand(env: Env, opts: RunOptions = {}): Promise<number> {
   const log = opts.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   let config = loadConfig(env); // throws ConfigError → exit 2 in main
+  const loadedTargets = config.targets;
   const rerun = config.run.selection.rerunOf;
   if (rerun && rerun.variants === 0) {
     // An earlier green run leaves nothing to rerun: that is an answer, not a mistake.
@@ -160,6 +161,8 @@ export async function runCommand(env: Env, opts: RunOptions = {}): Promise<numbe
       const warning = t.insecureWarning(config.targets[t.name]);
       if (warning) log(`WARNING: ${warning}.`);
     }
+    const started = embedded ? suites.map((t) => t.name) : [];
+    for (const w of ignoredFaultSettings(env, started, Object.keys(loadedTargets))) log(`WARNING: ${w}.`);
     const scope = await measureScope(config, candidateSuites(config, embedded), suites, facts);
     const partial = describeScope(scope);
     if (partial) log(`Scope: ${partial}`);
