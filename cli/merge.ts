@@ -19,9 +19,10 @@ import { scanForSecrets } from './secret-scan.ts';
 
 /** The last lines of merge and verify: what decided the verdict, then the verdict and its exit code. */
 export function logVerdict(report: RunReport, log: (line: string) => void): number {
-  const { verdict, headline, selfCheck, reasons, exitCode } = judge(report);
+  const { verdict, headline, selfCheck, partial, reasons, exitCode } = judge(report);
   if (reasons.length) log(`  decided by: ${reasons.join(', ')}`);
-  log(`verdict: ${selfCheck ? headline : verdict} (exit ${exitCode})`);
+  // A self-check or a partial run is never just "conformant": its headline says what it is.
+  log(`verdict: ${selfCheck || partial ? headline : verdict} (exit ${exitCode})`);
   return exitCode;
 }
 
