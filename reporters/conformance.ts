@@ -5,7 +5,7 @@ import { type CaseResult, explain } from '../engine/results.ts';
 import type { TargetInfo, TargetKind } from '../engine/targets/target.ts';
 import { bySuite, caseCount, countVerdicts, docConflictCases, type RunReport } from './model.ts';
 import { groupFailures } from './patterns.ts';
-import { errorSignature, SAME_ERROR_STREAK, SameErrorWatch } from './same-error.ts';
+import { SAME_ERROR_STREAK, SameErrorWatch } from './same-error.ts';
 import { sourceLink } from './sources.ts';
 
 /** One line of at most `max` characters. */
@@ -218,17 +218,12 @@ export default class ConformanceReporter implements Reporter {
         `  ${SYMBOL[g.results[0]?.verdict ?? 'fail']} ${g.pattern}: ${g.results.length} variant(s) (${bySuiteCount})${known ? `, ${known} known (baseline)` : ''}`,
       );
       // Examples from different cases: three variants of one case would say the same thing three times. Technical
-      // errors are all listed, whole — each is a variant nobody could decide — but one error shared by many
-      // variants is said once, with how many variants had it.
+      // errors are all listed, whole: each is a variant nobody could decide (a target that fails every variant the
+      // same way stops the run early, reporters/same-error.ts, so this list stays short).
       const undecided = g.results[0]?.verdict === 'error';
-      const same = new Map<string, CaseResult[]>();
-      if (undecided) for (const r of g.results) same.set(errorSignature(explain(r)), [...(same.get(errorSignature(explain(r))) ?? []), r]);
-      const examples = undecided
-        ? [...same.values()].map((list) => list[0] as CaseResult)
-        : [...new Map(g.results.map((r) => [r.caseId, r] as const)).values()].slice(0, EXAMPLES);
+      const examples = undecided ? g.results : [...new Map(g.results.map((r) => [r.caseId, r] as const)).values()].slice(0, EXAMPLES);
       for (const r of examples) {
-        const alike = undecided ? (same.get(errorSignature(explain(r)))?.length ?? 1) : 1;
-        this.write(`      ${r.id}  ${undecided ? explain(r) : oneLine(explain(r), 150)}${alike > 1 ? ` (the same for ${alike - 1} more variant(s))` : ''}`);
+        this.write(`      ${r.id}  ${undecided ? explain(r) : oneLine(explain(r), 150)}`);
         const first = r.source[0];
         if (first) this.write(`        source: ${oneLine(sourceLink(first).label, 110)} · report.html#${r.id}`);
       }

@@ -162,7 +162,9 @@ describe('action.yml', () => {
     expect(r.outputs).toMatchObject({ verdict: 'non-conformant', 'exit-code': '1', 'junit-xml': 'out/conformance/junit.xml', subunit: '' });
     expect(Number(r.outputs.failed)).toBeGreaterThan(0);
     expect(r.failedStep).toMatchObject({ name: 'gate', code: 1 });
-    expect(r.failedStep?.out).toContain(`::error title=update-conformance::non-conformant (${r.outputs.failed} failed) (exit 1)`);
+    expect(r.failedStep?.out).toContain(
+      `::error title=update-conformance::partial: 9 of 240 variants (cases k8s.pods.patch.labels-*) — non-conformant (${r.outputs.failed} failed) (exit 1)`,
+    );
     expect(r.summary).toContain('## Failures and errors');
   });
 
