@@ -44,20 +44,21 @@ export async function preflightK8s(k8s: K8sTargetConfig, run: RunConfig): Promis
     const nsPath = `/api/v1/namespaces/${namespace}`;
     const ns = await client.send('GET', nsPath);
     const nsBody = ns.response.json as Obj | undefined;
-    if (k8s.namespace && ns.response.status === 404 && nsBody?.kind === 'Status') {
+    if (k8s.namespace && ns.response.status === 404 && !ns.response.jsonError) {
       throw new ConfigError('K8S_NAMESPACE', `namespace "${k8s.namespace}" does not exist`, 'create it or unset K8S_NAMESPACE');
     }
-    // The run's own namespace does not exist yet: a Kubernetes Status (404, or 403 for a namespaced identity) says so.
-    const nsKind = ns.response.status === 200 ? 'Namespace' : 'Status';
-    if (nsBody?.kind !== nsKind || nsBody.apiVersion !== 'v1') {
-      throw notTheApi('K8S_SERVER', k8s.server, ns, 'a Kubernetes API server', `GET ${nsPath}`, kubernetesObjectProblem(ns, nsKind));
+    // The run's own namespace does not exist yet: a JSON error (a Status; 403 for a namespaced identity). Its body's
+    // shape is for the cases to judge (an API whose errors are no Status is non-conformant, not another API).
+    const nsOk = ns.response.status === 200 ? nsBody?.kind === 'Namespace' : nsBody !== undefined && typeof nsBody === 'object';
+    if (!nsOk || ns.response.jsonError) {
+      throw notTheApi('K8S_SERVER', k8s.server, ns, 'a Kubernetes API server', `GET ${nsPath}`, kubernetesObjectProblem(ns, 'Namespace'));
     }
     const podsPath = `/api/v1/namespaces/${k8s.namespace ?? 'default'}/pods`;
     const probe = await client.send('GET', podsPath, { query: { limit: '1' } });
     const probeBody = probe.response.json as Obj | undefined;
-    if (probe.response.status === 401 && probeBody?.kind === 'Status')
+    if (probe.response.status === 401 && !probe.response.jsonError)
       throw new ConfigError(credential, `was rejected by ${k8s.server} (401 Unauthorized)`, 'use valid credentials for this cluster');
-    if (probe.response.status === 403 && probeBody?.kind === 'Status') {
+    if (probe.response.status === 403 && !probe.response.jsonError) {
       throw new ConfigError(
         credential,
         'may not list pods (403 Forbidden)',
