@@ -30,6 +30,9 @@ const outputs: Record<string, string> = {
   // With a history (input `history`): what changed since the previous run; empty without one.
   new_failures: v?.changes ? String(v.changes.newFailures) : '',
   fixed: v?.changes ? String(v.changes.fixed) : '',
+  // A partial run (a selection, a shard, a rerun) keeps its verdict: a gate that needs the whole API checks these.
+  scope: v?.scope?.description ?? (v ? 'not recorded' : 'no run'),
+  partial: String(v?.scope?.partial ?? false),
 };
 const names: Record<string, string> = {
   json: 'results-json',

@@ -17,19 +17,21 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { FIXTURES_DIR } from '../engine/cases/load.ts';
 import { get } from '../engine/config/env.ts';
-import { type Config, type Env, loadConfig } from '../engine/config/index.ts';
+import { type Env, loadConfig } from '../engine/config/index.ts';
 import { knownSecrets, redactText } from '../engine/config/secrets.ts';
 import { ConfigError, describeError } from '../engine/errors.ts';
 import { EXIT } from '../engine/exit-codes.ts';
 import { PACKAGE_ROOT } from '../engine/paths.ts';
+import { describeScope } from '../engine/scope.ts';
 import { TARGETS } from '../engine/targets/index.ts';
-import { isSelfCheck } from '../reporters/model.ts';
+import { isSelfCheck, type RunReport } from '../reporters/model.ts';
 import { SELF_CHECK } from '../reporters/verdict.ts';
 import { REPORT_FILES } from '../reporters/write.ts';
+import { settingsOf } from './configuration.ts';
 import { readRunReport } from './merge.ts';
 import { scanForSecrets } from './secret-scan.ts';
 
@@ -40,11 +42,6 @@ export const BUNDLED_BASELINE = 'baseline.yaml';
 export const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 
 // ── secrets ───────────────────────────────────────────────────────────────────────────────────────────
-
-/** Variables whose value is a secret: listed in config.json as "***". */
-const SECRET_NAME = /TOKEN|PASSWORD|SECRET|CREDENTIAL|_KEY$|KEY_DATA/i;
-/** The variables that configure update-conformance (the prefixes of .env.example). */
-const SETTING = /^(K8S_|OS_|NOVA_|KUBECONFIG$|CONFORMANCE_)/;
 
 /**
  * Credential-shaped JSON members whose value is not the redactor's "***" (plain or JSON-in-a-string): catches a
@@ -154,6 +151,22 @@ export function readTree(dir: string): Map<string, Buffer> {
 
 // ── contents ──────────────────────────────────────────────────────────────────────────────────────────
 
+/** config.json: the configuration the run recorded; a report of an older version recorded none, so this environment's, said so. */
+function runConfiguration(report: RunReport, env: Env): Record<string, unknown> {
+  let problem: string | undefined;
+  try {
+    loadConfig(env);
+  } catch (err) {
+    problem = redactText(describeError(err));
+  }
+  if (report.configuration) return report.configuration;
+  return {
+    note: 'the run recorded no configuration (an older version): these are the settings of the environment `bundle` ran in',
+    variables: settingsOf(env),
+    ...(problem ? { problem } : {}),
+  };
+}
+
 function git(args: string[]): string | undefined {
   try {
     return execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 }).trim();
@@ -185,48 +198,6 @@ function suiteInfo(runVersion: string): Record<string, unknown> {
   };
 }
 
-/** The configuration as this command sees it: every setting that is set (secrets as "***") and what it amounts to. */
-export function configInfo(env: Readonly<Record<string, string | undefined>>): Record<string, unknown> {
-  let effective: Record<string, unknown> | null = null;
-  let problem: string | undefined;
-  try {
-    // First: loading the configuration registers its secret values (also those from files) for redactText.
-    effective = describeConfig(loadConfig(env));
-  } catch (err) {
-    problem = redactText(describeError(err));
-  }
-  const variables: Record<string, string> = {};
-  for (const name of Object.keys(env)
-    .filter((n) => SETTING.test(n))
-    .sort()) {
-    const value = get(env, name);
-    if (value === undefined) continue;
-    variables[name] = SECRET_NAME.test(name) ? '***' : redactText(value);
-  }
-  return {
-    note: 'the settings of the environment `bundle` ran in (normally the run job); secret values are never included',
-    variables,
-    effective,
-    ...(problem ? { problem } : {}),
-  };
-}
-
-function describeConfig(c: Config): Record<string, unknown> {
-  const { run } = c;
-  const out: Record<string, unknown> = {
-    run: {
-      suites: run.suites ?? 'every configured suite (all of them, on embedded reference backends, when none is)',
-      selection: run.selection,
-      shard: run.shard ? `${run.shard.index}/${run.shard.total}` : null,
-      concurrency: run.concurrency,
-      timeoutMs: run.timeoutMs,
-      baseline: run.baselineFile ? basename(run.baselineFile) : null,
-    },
-  };
-  for (const t of TARGETS) out[t.name] = c.targets[t.name] === undefined ? null : t.describeConfig(c.targets[t.name]);
-  return out;
-}
-
 /** Removes a previous bundle at `out` (a directory holding manifest.json, or a file); anything else stays and is an error. */
 function clearOutput(out: string, asTar: boolean): void {
   if (!existsSync(out)) return;
@@ -242,6 +213,8 @@ function clearOutput(out: string, asTar: boolean): void {
 export interface BundleOptions {
   /** Directory, or a path ending in .tar.gz / .tgz; default <report dir>/bundle. */
   out?: string;
+  /** `--partial`: pack a run that covered less than every variant the target can run, marked partial. */
+  partial?: boolean;
 }
 
 export function bundleCommand(env: Env, opts: BundleOptions, log: (line: string) => void): number {
@@ -251,7 +224,17 @@ export function bundleCommand(env: Env, opts: BundleOptions, log: (line: string)
   if (isSelfCheck(report)) {
     throw new ConfigError('bundle', `run ${report.runId} in ${reportDir} is a ${SELF_CHECK}`, 'configure a target, run against it and bundle that run');
   }
-  const config = configInfo(env); // also registers the secret values of this environment for the scan
+  // A submission is about the API as a whole: a partial run is packed only when asked for, and marked so.
+  const scope = describeScope(report.scope);
+  if (scope && !opts.partial) {
+    throw new ConfigError(
+      'bundle',
+      `run ${report.runId} in ${reportDir} is ${scope}`,
+      'run every variant (or `merge` all shards) and bundle that, or pass --partial to pack it marked partial',
+    );
+  }
+  // The run recorded its own configuration; loading this environment's registers its secret values for the scan.
+  const config = runConfiguration(report, env);
   const baselineFile = get(env, 'CONFORMANCE_BASELINE');
   if (!baselineFile && (report.baselineProblems?.length || report.results.some((r) => r.baselined))) {
     throw new ConfigError('CONFORMANCE_BASELINE', 'the run was judged by a baseline that is not given', 'pass the same --baseline FILE the run used');
@@ -273,7 +256,14 @@ export function bundleCommand(env: Env, opts: BundleOptions, log: (line: string)
   files.set('suite.json', json(suiteInfo(report.tool.version)));
   files.set(
     'target.json',
-    json({ runId: report.runId, startedAt: report.startedAt, finishedAt: report.finishedAt, shard: report.shard ?? null, targets: report.targets }),
+    json({
+      runId: report.runId,
+      startedAt: report.startedAt,
+      finishedAt: report.finishedAt,
+      shard: report.shard ?? null,
+      scope: report.scope ? { ...report.scope, description: scope ?? 'complete' } : null,
+      targets: report.targets,
+    }),
   );
   files.set('config.json', json(config));
   const manifest = {
@@ -305,7 +295,9 @@ export function bundleCommand(env: Env, opts: BundleOptions, log: (line: string)
       cpSync(stage, out, { recursive: true });
       chmodSync(out, 0o755); // the staging directory was private (mkdtemp); the bundle is meant to be shared
     }
-    log(`bundle: ${out} — ${files.size} files (run ${report.runId}, ${report.results.length} results); check it with \`update-conformance verify ${out}\``);
+    log(
+      `bundle: ${out} — ${files.size} files (run ${report.runId}, ${report.results.length} results${scope ? `, PARTIAL: ${scope}` : ''}); check it with \`update-conformance verify ${out}\``,
+    );
     return EXIT.ok;
   } finally {
     rmSync(stage, { recursive: true, force: true });

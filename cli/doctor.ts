@@ -11,20 +11,23 @@ import { describeError } from '../engine/errors.ts';
 import { EXIT } from '../engine/exit-codes.ts';
 import { selectedVariants } from '../engine/targets/index.ts';
 import type { AnyTarget, Checklist as TargetChecklist } from '../engine/targets/target.ts';
+import { ignoredFaultSettings } from './embedded.ts';
 import { chooseSuites, embeddedConfig } from './run.ts';
 
 /** The checks so far and how to print them. */
 class Checklist implements TargetChecklist {
   passed = 0;
   failed = 0;
+  /** Set while the checks are of the embedded reference backends: every line says so (the user set none of it). */
+  subject = '';
   constructor(private readonly out: (line: string) => void) {}
   ok(label: string, detail: string): void {
     this.passed++;
-    this.out(`✓ ${label}: ${detail}`);
+    this.out(`✓ ${this.subject}${label}: ${detail}`);
   }
   fail(label: string, detail: string): void {
     this.failed++;
-    this.out(`✗ ${label}: ${detail}`);
+    this.out(`✗ ${this.subject}${label}: ${detail}`);
   }
   /** A check that could not run because an earlier one failed. */
   blocked(label: string, because: string): void {
@@ -73,7 +76,10 @@ export async function doctorCommand(env: Env, out: (line: string) => void): Prom
     return EXIT.config;
   }
   const described = suites.filter((t) => config.targets[t.name] !== undefined).map((t) => `${t.apiName} from ${t.origin(config.targets[t.name])}`);
-  list.ok('configuration', `${described.join('; ') || 'no target configured'}; suites ${suites.map((t) => t.name).join(', ')}; run id ${config.run.runId}`);
+  list.ok(
+    'configuration',
+    `${described.join('; ') || 'no target configured: doctor checks the embedded reference backends'}; suites ${suites.map((t) => t.name).join(', ')}; run id ${config.run.runId}`,
+  );
   const backends = embedded ? await embeddedConfig(env, config, suites) : undefined;
   try {
     if (backends) {
@@ -82,8 +88,12 @@ export async function doctorCommand(env: Env, out: (line: string) => void): Prom
         `– ${described.length ? '--embedded' : 'no target configured'} for ${suites.map((t) => t.name).join(', ')}: checking the embedded reference backend(s) on 127.0.0.1 (what \`run\` would use: a self-check, not a verdict about an API)`,
       );
     }
+    const started = embedded ? suites.map((t) => t.name) : [];
+    for (const w of ignoredFaultSettings(env, started, Object.keys(loadConfig(env).targets))) list.note(`– WARNING: ${w}`);
     const facts = new Map<AnyTarget, unknown>();
+    if (embedded) list.subject = '[embedded reference backend] ';
     for (const t of suites) facts.set(t, await t.doctor(config.targets[t.name], config.run, list));
+    list.subject = '';
     for (const t of suites) {
       const warning = t.insecureWarning(config.targets[t.name]);
       if (warning) list.note(`– WARNING: ${warning}`);
@@ -96,6 +106,11 @@ export async function doctorCommand(env: Env, out: (line: string) => void): Prom
     out(`doctor: NOT ready — ${list.failed} of ${list.passed + list.failed} checks failed (exit 2)`);
     return EXIT.config;
   }
-  out(`doctor: ready — all ${list.passed} checks passed`);
+  // Without a target, "ready" is about this tool's own backends, never about an API the user has.
+  out(
+    embedded
+      ? `doctor: the embedded reference backends are ready — all ${list.passed} checks passed; no API of yours was checked (configure a target: .env.example)`
+      : `doctor: ready — all ${list.passed} checks passed`,
+  );
   return EXIT.ok;
 }

@@ -25,6 +25,23 @@ export interface ReferenceBackend extends EmbeddedBackend {
  */
 export const BACKEND_VARIABLES = ['K8S_REFERENCE_FAULTS', 'K8S_REAL_', 'NOVA_REFERENCE_FAULTS', 'NOVA_REAL_'] as const;
 
+/** Each reference backend's fault switch, by target name: it applies only to a backend the CLI starts. */
+const FAULT_VARIABLES: Record<string, string> = { k8s: 'K8S_REFERENCE_FAULTS', nova: 'NOVA_REFERENCE_FAULTS' };
+
+/**
+ * Fault switches that are set but switch nothing: their suite runs against a configured target (or not at all),
+ * not against a reference backend the CLI starts. One warning each, naming the variable and why.
+ */
+export function ignoredFaultSettings(env: BackendSettings, started: readonly string[], configured: readonly string[]): string[] {
+  return Object.entries(FAULT_VARIABLES)
+    .filter(([name, variable]) => env[variable]?.trim() && !started.includes(name))
+    .map(([name, variable]) =>
+      configured.includes(name)
+        ? `${variable} is set but the ${name} suite runs against the configured target, not a reference backend: the faults are not applied`
+        : `${variable} is set but no ${name} reference backend runs in this command: the faults are not applied`,
+    );
+}
+
 /**
  * Each target's reference backend (backends/<name>-reference), by target name: one entry per target. `release`
  * picks one of the upstream releases it imitates (REFERENCE_RELEASES); absent, its default.

@@ -10,6 +10,7 @@ import { get } from '../engine/config/env.ts';
 import { type Env, loadConfig } from '../engine/config/index.ts';
 import { ConfigError } from '../engine/errors.ts';
 import type { CaseResult } from '../engine/results.ts';
+import { describeScope, mergeScopes } from '../engine/scope.ts';
 import type { TargetInfo } from '../engine/targets/target.ts';
 import { caseCount, countVerdicts, type RunReport } from '../reporters/model.ts';
 import { judge } from '../reporters/verdict.ts';
@@ -18,9 +19,10 @@ import { scanForSecrets } from './secret-scan.ts';
 
 /** The last lines of merge and verify: what decided the verdict, then the verdict and its exit code. */
 export function logVerdict(report: RunReport, log: (line: string) => void): number {
-  const { verdict, headline, selfCheck, reasons, exitCode } = judge(report);
+  const { verdict, headline, selfCheck, partial, reasons, exitCode } = judge(report);
   if (reasons.length) log(`  decided by: ${reasons.join(', ')}`);
-  log(`verdict: ${selfCheck ? headline : verdict} (exit ${exitCode})`);
+  // A self-check or a partial run is never just "conformant": its headline says what it is.
+  log(`verdict: ${selfCheck || partial ? headline : verdict} (exit ${exitCode})`);
   return exitCode;
 }
 
@@ -92,7 +94,14 @@ export function mergeReports(reports: RunReport[], names: string[] = reports.map
   const kinds = [...new Set(reports.map((r) => r.target?.kind ?? (r.targets.some((t) => t.kind === 'embedded') ? 'embedded' : 'configured')))];
   if (kinds.length > 1) runErrors.push('merge: runs against the embedded reference backends and against a configured target mixed');
   const runIds = [...new Set(reports.map((r) => r.runId))];
+  const present: Record<string, number> = {};
+  for (const r of byId.values()) present[r.suite] = (present[r.suite] ?? 0) + 1;
+  const scope = mergeScopes(
+    reports.map((r) => r.scope),
+    present,
+  );
   return {
+    ...(scope ? { scope } : {}),
     ...(kinds.length ? { target: { kind: kinds.includes('embedded') ? 'embedded' : 'configured' } } : {}),
     tool: first.tool,
     runId: runIds.join('+'),
@@ -129,6 +138,8 @@ export function mergeCommand(env: Env, dirs: string[], log: (line: string) => vo
   const shards = reports.filter((r) => r.shard).map((r) => `${r.shard?.index}/${r.shard?.total}`);
   log(`merged ${reports.length} report(s)${shards.length ? ` (shards ${shards.join(', ')})` : ''}: run ${merged.runId}, ${merged.results.length} results`);
   for (const e of merged.runErrors) log(`  ! ${e}`);
+  // Complete again only when every variant the target can run is there; otherwise the merge says what it covers.
+  if (merged.scope) log(`scope: ${describeScope(merged.scope) ?? `complete — all ${merged.scope.available} variants present`}`);
   const written = writeReports(merged, outDir).map((f) => f.path);
   const leaked = scanForSecrets(outDir);
   if (leaked.length) {

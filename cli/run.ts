@@ -9,6 +9,7 @@ import { knownSecrets, redactText } from '../engine/config/secrets.ts';
 import { ConfigError, describeError } from '../engine/errors.ts';
 import { EXIT } from '../engine/exit-codes.ts';
 import { COMPILED, PACKAGE_ROOT, packageInfo } from '../engine/paths.ts';
+import { describeScope, type RunScope } from '../engine/scope.ts';
 import type { ProvidedRun } from '../engine/suite.ts';
 import { casesOf, selectedVariants, TARGETS } from '../engine/targets/index.ts';
 import type { AnyTarget } from '../engine/targets/target.ts';
@@ -17,8 +18,10 @@ import type { RunReport } from '../reporters/model.ts';
 import { SonobuoyProgress, writeSonobuoyDone, writeSonobuoyResults } from '../reporters/sonobuoy.ts';
 import { judge } from '../reporters/verdict.ts';
 import { writeReports } from '../reporters/write.ts';
-import { startEmbedded } from './embedded.ts';
+import { type ConfigSource, recordConfiguration } from './configuration.ts';
+import { ignoredFaultSettings, startEmbedded } from './embedded.ts';
 import { checkHistory, recordInHistory } from './history.ts';
+import { candidateSuites, measureScope, rerunTargetChange } from './scope.ts';
 import { scanForSecrets } from './secret-scan.ts';
 
 // The suites run as vitest test files: the TypeScript sources in a checkout, the compiled ones when installed.
@@ -48,6 +51,8 @@ export interface RunOptions {
   verbose?: boolean;
   /** Rewrites one live progress line (given when stdout is a terminal). */
   live?: (text: string) => void;
+  /** Where the settings came from (the flags given, the .env file read), recorded in results.json. */
+  source?: ConfigSource;
 }
 
 /**
@@ -119,6 +124,13 @@ const packageVersion = () => packageInfo().version;
 export async function runCommand(env: Env, opts: RunOptions = {}): Promise<number> {
   const log = opts.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   let config = loadConfig(env); // throws ConfigError → exit 2 in main
+  const loadedTargets = config.targets;
+  const rerun = config.run.selection.rerunOf;
+  if (rerun && rerun.variants === 0) {
+    // An earlier green run leaves nothing to rerun: that is an answer, not a mistake.
+    log(`Nothing to rerun: run ${rerun.runId ?? '?'} (${rerun.file}) has no failed or errored variant.`);
+    return EXIT.ok;
+  }
   const { suites, embedded } = chooseSuites(config);
   if (config.run.historyDir) await checkHistory(config.run.historyDir); // a history it cannot use stops the run before any request
   // vitest is most of the CLI's start-up: it loads while the backends start on their threads and the targets
@@ -151,7 +163,13 @@ export async function runCommand(env: Env, opts: RunOptions = {}): Promise<numbe
       const warning = t.insecureWarning(config.targets[t.name]);
       if (warning) log(`WARNING: ${warning}.`);
     }
-    return await runSuites(config, suites, facts, log, opts, vitestNode);
+    const started = embedded ? suites.map((t) => t.name) : [];
+    for (const w of ignoredFaultSettings(env, started, Object.keys(loadedTargets))) log(`WARNING: ${w}.`);
+    const scope = await measureScope(config, candidateSuites(config, embedded), suites, facts);
+    const partial = describeScope(scope);
+    if (partial) log(`Scope: ${partial}`);
+    const configuration = recordConfiguration(env, config, opts.source);
+    return await runSuites(config, suites, facts, log, opts, vitestNode, { scope, configuration });
   } finally {
     await backends?.close();
   }
@@ -164,6 +182,7 @@ async function runSuites(
   log: (line: string) => void,
   opts: RunOptions,
   vitestNode: Promise<typeof import('vitest/node')>,
+  recorded: { scope: RunScope; configuration: Record<string, unknown> },
 ): Promise<number> {
   const reportDir = resolve(config.run.reportDir);
   mkdirSync(reportDir, { recursive: true });
@@ -235,8 +254,16 @@ async function runSuites(
       runErrors: ['vitest ended without a report'],
     };
     final.interrupted ||= interrupted;
+    final.scope = recorded.scope;
+    final.configuration = recorded.configuration;
+    const rerunOf = recorded.scope.selection.rerun;
+    const changed = rerunOf && rerunTargetChange(rerunOf, final.targets);
+    if (rerunOf && changed) {
+      rerunOf.targetChanged = changed;
+      log(`WARNING: --rerun-failed reruns the failures of another target (${changed}).`);
+    }
     if (startError) final.runErrors.push(`the suites could not run: ${describeError(startError)}`);
-    final.runErrors = meaningfulRunErrors(final.runErrors, final.interrupted);
+    final.runErrors = meaningfulRunErrors(final.runErrors, final.interrupted || Boolean(final.stoppedEarly));
     if (final.interrupted) {
       const notRun = suites.filter((t) => !final.results.some((r) => r.suite === t.suite)).map((t) => t.suite);
       if (notRun.length) final.notRun = notRun;

@@ -12,6 +12,7 @@ import { FIXTURES_DIR } from '../engine/cases/load.ts';
 import { type Env, loadConfig } from '../engine/config/index.ts';
 import { ConfigError, describeError } from '../engine/errors.ts';
 import { EXIT } from '../engine/exit-codes.ts';
+import { describeScope } from '../engine/scope.ts';
 import { TARGETS } from '../engine/targets/index.ts';
 import { countVerdicts, type RunReport } from '../reporters/model.ts';
 import { judge } from '../reporters/verdict.ts';
@@ -117,6 +118,9 @@ export function verifyCommand(env: Env, path: string, log: (line: string) => voi
       `  target ${t.suite}: ${t.url} (${t.version})${t.kind === 'embedded' ? ' — embedded reference backend (self-check)' : ''}${t.insecure ? ' — TLS verification disabled' : ''}`,
     );
   const c = countVerdicts(report.results);
-  log(`  ${c.pass} passed, ${c.fail} failed, ${c.error} errors, ${c.skip} skipped (${c.total} cases); ${report.runErrors.length} run error(s)`);
+  log(`  ${c.pass} passed, ${c.fail} failed, ${c.error} errors, ${c.skip} skipped (${c.total} variants); ${report.runErrors.length} run error(s)`);
+  log(
+    `  scope: ${report.scope ? (describeScope(report.scope) ?? `complete — ${report.scope.selected} of ${report.scope.available} variants`) : 'not recorded (a report of an older version)'}`,
+  );
   return logVerdict(report, log);
 }

@@ -65,14 +65,29 @@ export function describeSupersedes(s: SupersededTests): string {
   return `capability ${s.capability} (${s.programme})${s.tests.length ? `; supersedes ${s.tests.join(', ')}` : ''}`;
 }
 
+/**
+ * A JSON pointer for people: its escapes decoded (`~1` is `/`, `~0` is `~`), a segment that holds a `/` quoted so
+ * the path stays unambiguous: `/metadata/annotations/x.example.com~1y` → `/metadata/annotations/"x.example.com/y"`.
+ */
+export function showPointer(pointer: string): string {
+  if (!pointer.startsWith('/')) return pointer;
+  return pointer
+    .split('/')
+    .map((seg) => {
+      const plain = seg.replace(/~1/g, '/').replace(/~0/g, '~');
+      return plain.includes('/') ? JSON.stringify(plain) : plain;
+    })
+    .join('/');
+}
+
 /** One line that explains a failed or errored case: the first failure, expected vs received. */
 export function explain(r: CaseResult): string {
   if (r.verdict === 'error' || r.verdict === 'skip') return r.reason ?? r.verdict;
   const f = r.failures[0];
   if (!f) return r.verdict;
-  const where = f.pointer ? ` at ${f.pointer}` : '';
+  const where = f.pointer ? ` at ${showPointer(f.pointer)}` : '';
   // The other problems by name, so none hides behind a count.
-  const others = r.failures.slice(1).map((o) => `${o.check}${o.pointer ? ` at ${o.pointer}` : ''}`);
+  const others = r.failures.slice(1).map((o) => `${o.check}${o.pointer ? ` at ${showPointer(o.pointer)}` : ''}`);
   const more = others.length ? ` (+${others.length} more: ${[...new Set(others)].slice(0, 3).join(', ')}${others.length > 3 ? ', …' : ''})` : '';
   // A change at a pointer reads as one: before → after.
   const what = f.check === 'immutability' && f.pointer ? `${f.expected} → ${f.received}` : `expected ${f.expected}, received ${f.received}`;

@@ -1,11 +1,12 @@
 import { performance } from 'node:perf_hooks';
-import type { Reporter, TestCase, TestModule, TestRunEndReason } from 'vitest/node';
+import type { Reporter, TestCase, TestModule, TestRunEndReason, Vitest } from 'vitest/node';
 import type { Shard } from '../engine/cases/shard.ts';
 import { type CaseResult, explain } from '../engine/results.ts';
 import type { TargetInfo, TargetKind } from '../engine/targets/target.ts';
 import { historyLines } from './history.ts';
 import { bySuite, caseCount, countVerdicts, docConflictCases, type RunReport } from './model.ts';
 import { groupFailures } from './patterns.ts';
+import { SAME_ERROR_STREAK, SameErrorWatch } from './same-error.ts';
 import { sourceLink } from './sources.ts';
 
 /** One line of at most `max` characters. */
@@ -91,10 +92,20 @@ export default class ConformanceReporter implements Reporter {
   private failed = 0;
   private errors = 0;
   private lastProgress = performance.now();
+  private vitest: Vitest | undefined;
+  private sameError: SameErrorWatch | undefined;
+  /** Why the run stopped before every variant ran (every one failed the same way), when it did. */
+  private stoppedEarly: string | undefined;
 
   constructor(private readonly options: ConformanceReporterOptions) {
     this.write = options.write ?? ((line) => process.stdout.write(`${line}\n`));
     this.total = options.total ?? 0;
+    // A run of fewer variants than the streak shows all of them anyway.
+    if (this.total > SAME_ERROR_STREAK) this.sameError = new SameErrorWatch(SAME_ERROR_STREAK);
+  }
+
+  onInit(vitest: Vitest): void {
+    this.vitest = vitest;
   }
 
   onTestModuleCollected(mod: TestModule): void {
@@ -107,6 +118,12 @@ export default class ConformanceReporter implements Reporter {
     this.options.onResult?.(r);
     if (r.verdict === 'fail') this.failed++;
     if (r.verdict === 'error') this.errors++;
+    const stop = this.sameError?.add(r);
+    if (stop && this.vitest) {
+      this.stoppedEarly = stop;
+      this.write(`${stop}: stopping the run`);
+      void this.vitest.cancelCurrentRun('test-failure');
+    }
     if (this.options.verbose) {
       const ms = r.durationMs ? ` (${r.durationMs} ms)` : '';
       const flaky = r.flaky ? ` [flaky: ${r.flaky}]` : '';
@@ -143,13 +160,17 @@ export default class ConformanceReporter implements Reporter {
         const state = test.result().state;
         if (state === 'pending') continue;
         const meta = test.meta();
+        // After an early stop, the variants it cancelled did not run: they are no result (the run error says why).
+        if (this.stoppedEarly && !meta.result && state === 'skipped') continue;
         results.push(meta.result ?? resultFromTest(test));
         if (meta.target && !targets.some((t) => t.suite === meta.target?.suite)) targets.push(meta.target);
       }
       for (const err of mod.errors()) runErrors.push(`${mod.moduleId}: ${err.message}`);
     }
     for (const err of unhandled) runErrors.push(`unhandled: ${err.message ?? String(err)}`);
-    const interrupted = reason === 'interrupted';
+    // Stopped because every variant failed the same way: not interrupted by anyone, incomplete with one run error.
+    const stopped = this.stoppedEarly;
+    const interrupted = reason === 'interrupted' && stopped === undefined;
     const report: RunReport = {
       tool: { name: 'update-conformance', version: this.options.version },
       runId: this.options.runId,
@@ -159,7 +180,8 @@ export default class ConformanceReporter implements Reporter {
       target: { kind: this.options.kind },
       targets,
       results,
-      runErrors: meaningfulRunErrors(runErrors, interrupted),
+      runErrors: stopped ? [stopped, ...meaningfulRunErrors(runErrors, true)] : meaningfulRunErrors(runErrors, interrupted),
+      ...(stopped ? { stoppedEarly: stopped } : {}),
     };
     const shard = this.options.shard;
     if (shard) report.shard = shard;
@@ -201,7 +223,8 @@ export default class ConformanceReporter implements Reporter {
         `  ${SYMBOL[g.results[0]?.verdict ?? 'fail']} ${g.pattern}: ${g.results.length} variant(s) (${bySuiteCount})${known ? `, ${known} known (baseline)` : ''}`,
       );
       // Examples from different cases: three variants of one case would say the same thing three times. Technical
-      // errors are all listed, whole: each is a variant nobody could decide.
+      // errors are all listed, whole: each is a variant nobody could decide (a target that fails every variant the
+      // same way stops the run early, reporters/same-error.ts, so this list stays short).
       const undecided = g.results[0]?.verdict === 'error';
       const examples = undecided ? g.results : [...new Map(g.results.map((r) => [r.caseId, r] as const)).values()].slice(0, EXAMPLES);
       for (const r of examples) {
@@ -210,7 +233,8 @@ export default class ConformanceReporter implements Reporter {
         if (first) this.write(`        source: ${oneLine(sourceLink(first).label, 110)} · report.html#${r.id}`);
       }
       const cases = new Set(g.results.map((r) => r.caseId)).size;
-      if (g.results.length > examples.length) this.write(`      … ${g.results.length - examples.length} more variant(s) of ${cases} case(s) in report.html`);
+      if (!undecided && g.results.length > examples.length)
+        this.write(`      … ${g.results.length - examples.length} more variant(s) of ${cases} case(s) in report.html`);
     }
     this.write('');
   }

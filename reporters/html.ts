@@ -1,6 +1,7 @@
 import type { Evidence } from '../engine/http/redact.ts';
 import type { CaseResult } from '../engine/results.ts';
-import { describeSupersedes, explain } from '../engine/results.ts';
+import { describeSupersedes, explain, showPointer } from '../engine/results.ts';
+import { describeScope } from '../engine/scope.ts';
 import { compareVersions } from '../engine/versions.ts';
 import { attemptsText, flakyLines, historyLines, trendSvg } from './history.ts';
 import { bySuite, type Counts, caseCount, countVerdicts, coverageMatrix, docConflictCases, microversionMatrix, type RunReport, sortResults } from './model.ts';
@@ -12,7 +13,7 @@ const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;
 const esc = (s: unknown): string => String(s ?? '').replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
 
 const STYLE = `
-body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#1b1f24}
+body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;padding:0 20px;box-sizing:border-box;max-width:1240px;color:#1b1f24}
 h1{font-size:22px;margin:0 0 4px} h2{font-size:17px;margin:28px 0 8px}
 table{border-collapse:collapse;margin:8px 0} td,th{border:1px solid #d0d7de;padding:3px 8px;text-align:left;vertical-align:top}
 th{background:#f6f8fa} .num{text-align:right}
@@ -21,8 +22,10 @@ th{background:#f6f8fa} .num{text-align:right}
 .b-pass{background:#1a7f37}.b-fail{background:#cf222e}.b-error{background:#bf8700}.b-skip{background:#6e7781}
 details{border:1px solid #d0d7de;border-radius:6px;margin:4px 0;padding:4px 8px} summary{cursor:pointer}
 pre{background:#f6f8fa;padding:8px;overflow:auto;max-height:360px;font-size:12px;white-space:pre-wrap;overflow-wrap:anywhere}
-body{max-width:1240px} td,th{overflow-wrap:anywhere} code{overflow-wrap:anywhere}
+td{overflow-wrap:anywhere} code{overflow-wrap:anywhere}
+th{white-space:nowrap} .wide{overflow-x:auto;max-width:100%}
 .pic td{padding:2px 4px} .pic td.f{white-space:nowrap;font-size:12px} .pic th{font-size:12px;font-weight:600}
+.mv td,.mv th{padding:3px 5px;font-size:12px;white-space:nowrap} .note{color:#57606a;font-size:13px;margin:2px 0 6px}
 a.v{display:inline-block;width:9px;height:9px;margin:1px;border-radius:2px;vertical-align:middle}
 a.v-pass{background:#2da44e}a.v-fail{background:#cf222e}a.v-error{background:#d4a72c}a.v-skip{background:#d0d7de}
 .group{margin:6px 0} .group ul{margin:2px 0 6px}
@@ -30,10 +33,11 @@ a.v-pass{background:#2da44e}a.v-fail{background:#cf222e}a.v-error{background:#d4
 .cell-bad{background:#ffebe9}.cell-ok{background:#dafbe1}
 .b-flaky{background:#8250df} .trend{margin:2px 12px 8px 0;vertical-align:top}
 .diff-add{color:#1a7f37}.diff-remove{color:#cf222e}.diff-replace{color:#0550ae}
+.diff-add,.diff-remove,.diff-replace,p,li,summary{overflow-wrap:anywhere}
 `;
 
 function cell(c: Counts): string {
-  if (c.total === 0) return '<td class="num">—</td>';
+  if (c.total === 0) return '<td class="num" title="no case of this field at this microversion"></td>';
   const cls = c.fail > 0 ? 'cell-bad' : c.error > 0 ? '' : 'cell-ok';
   const parts = [`<span class="pass">${c.pass}✓</span>`];
   if (c.fail) parts.push(`<span class="fail">${c.fail}✗</span>`);
@@ -86,13 +90,13 @@ function caseSection(r: CaseResult): string {
   const rows = r.failures
     .map(
       (f) =>
-        `<tr><td>${esc(f.check)}</td><td>${esc(f.title)}</td><td><code>${esc(f.pointer ?? '')}</code></td><td>${esc(f.expected)}</td><td>${esc(f.received)}</td></tr>`,
+        `<tr><td>${esc(f.check)}</td><td>${esc(f.title)}</td><td><code>${esc(f.pointer ? showPointer(f.pointer) : '')}</code></td><td>${esc(f.expected)}</td><td>${esc(f.received)}</td></tr>`,
     )
     .join('');
   const diff = (r.diff ?? [])
     .map(
       (op) =>
-        `<div class="diff-${esc(op.op)}">${esc(op.op)} <code>${esc(op.path)}</code>${'value' in op ? ` = ${esc(JSON.stringify(op.value)).slice(0, 300)}` : ''}</div>`,
+        `<div class="diff-${esc(op.op)}">${esc(op.op)} <code>${esc(showPointer(op.path))}</code>${'value' in op ? ` = ${esc(JSON.stringify(op.value)).slice(0, 300)}` : ''}</div>`,
     )
     .join('');
   // The update under assertion first, then the reads around it, then setup: the first exchange is the one that matters.
@@ -151,12 +155,12 @@ function sourceHtml(source: string): string {
 function picture(results: CaseResult[]): string {
   const parts: string[] = [];
   for (const [suite, list] of bySuite(results)) {
-    const columns = [...new Set(list.map((r) => r.variant ?? '—'))].sort(compareColumns);
+    const columns = [...new Set(list.map((r) => r.variant ?? ONCE))].sort(compareColumns);
     const rows = new Map<string, Map<string, CaseResult[]>>();
     for (const r of list) {
       for (const f of r.fields) {
         const row = rows.get(f) ?? new Map<string, CaseResult[]>();
-        row.set(r.variant ?? '—', [...(row.get(r.variant ?? '—') ?? []), r]);
+        row.set(r.variant ?? ONCE, [...(row.get(r.variant ?? ONCE) ?? []), r]);
         rows.set(f, row);
       }
     }
@@ -178,16 +182,25 @@ function picture(results: CaseResult[]): string {
             .join('')}</tr>`,
       )
       .join('');
-    parts.push(`<h3>${esc(suite)}</h3><table class="pic" id="picture-${esc(suite)}">${head}${body}</table>`);
+    const notes = [
+      columns.includes(ONCE) ? `“${ONCE}”: cases sent once, not per ${columns.some((c) => /^\d+\.\d+$/.test(c)) ? 'microversion' : 'patch type'}` : '',
+      columns.includes('unsupported') ? '“unsupported”: the request names a microversion the target does not support (it must refuse it)' : '',
+    ].filter(Boolean);
+    parts.push(
+      `<h3>${esc(suite)}</h3>${notes.length ? `<p class="note">Columns: the variants; ${esc(notes.join('; '))}.</p>` : ''}<div class="wide"><table class="pic" id="picture-${esc(suite)}">${head}${body}</table></div>`,
+    );
   }
   return parts.length ? `<h2>At a glance: one square per variant (green passed, red failed, amber error, grey skipped)</h2>${parts.join('')}` : '';
 }
 
-/** Microversions in numeric order, other variant names (patch types) as they come, the single variant last. */
+/** The picture's column of cases that have no variants (sent once): named, not a dash the legend uses for "skipped". */
+const ONCE = 'once';
+
+/** Microversions in numeric order, other variant names (patch types) as they come, the cases sent once last. */
 function compareColumns(a: string, b: string): number {
   const mv = (x: string) => /^\d+\.\d+$/.test(x);
   if (mv(a) && mv(b)) return compareVersions(a, b);
-  if (a === '—' || b === '—') return a === '—' ? 1 : -1;
+  if (a === ONCE || b === ONCE) return a === ONCE ? 1 : -1;
   return 0;
 }
 
@@ -209,11 +222,21 @@ ${flaky.length ? `<ul>${flaky.map((l) => `<li><span class="badge b-flaky">flaky<
 ${trend ? `<p>Trend of the last runs, this one rightmost (green passed, red failed, amber errors, grey skipped; the number under a bar is its failures; a violet dot marks flaky variants):</p>${trend}` : ''}`;
 }
 
+/** What the run covered: a partial run says how much of what the target can run, and what narrowed it. */
+function scopeLine(report: RunReport): string {
+  const s = report.scope;
+  if (!s) return '';
+  const partial = describeScope(s);
+  return partial
+    ? `<p class="error"><strong>${esc(partial)}</strong> — this report covers only those variants, not the whole API.</p>`
+    : `<p>Scope: complete — all ${s.available} variants the target can run.</p>`;
+}
+
 /** A self-contained page: header, coverage matrix (field × allowed/forbidden × verdict), then every case. */
 export function renderHtml(report: RunReport): string {
   const results = sortResults(report.results);
   const all = countVerdicts(results);
-  const { verdict, headline } = judge(report);
+  const { verdict, headline, partial } = judge(report);
   const targets = report.targets
     .map(
       (t) =>
@@ -230,16 +253,17 @@ export function renderHtml(report: RunReport): string {
   const mv = microversionMatrix(results);
   const empty: Counts = { pass: 0, fail: 0, error: 0, skip: 0, total: 0 };
   const mvTable = mv.versions.length
-    ? `<h2>Compute: field × microversion</h2><table id="microversions"><tr><th>field</th>${mv.versions.map((v) => `<th>${esc(v)}</th>`).join('')}</tr>${mv.rows
+    ? `<h2>Compute: field × microversion</h2><p class="note">Variants per field at each microversion: ✓ passed · ✗ failed · ! technical error · – skipped; an empty cell: no case of that field at that microversion.</p><div class="wide"><table id="microversions" class="mv"><tr><th>field</th>${mv.versions.map((v) => `<th>${esc(v)}</th>`).join('')}</tr>${mv.rows
         .map((row) => `<tr><td>${esc(row.field)}</td>${mv.versions.map((v) => cell(row.cells.get(v) ?? empty)).join('')}</tr>`)
-        .join('')}</table>`
+        .join('')}</table></div>`
     : '';
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>update-conformance ${esc(report.runId)}: ${esc(headline)}</title><style>${STYLE}</style></head><body>
-<h1>update-conformance: <span class="${verdict === 'non-conformant' ? 'fail' : verdict === 'conformant' ? 'pass' : 'error'}">${esc(headline)}</span></h1>
+<h1>update-conformance: <span class="${verdict === 'non-conformant' ? 'fail' : verdict === 'conformant' && !partial ? 'pass' : 'error'}">${esc(headline)}</span></h1>
 <p>Run <code>${esc(report.runId)}</code> · ${esc(report.startedAt)} → ${esc(report.finishedAt)} · ${esc(report.tool.name)} ${esc(report.tool.version)}${report.interrupted ? ' · <strong class="error">interrupted: partial results</strong>' : ''}</p>
 ${report.notRun?.length ? `<p class="error">Not run: ${report.notRun.map(esc).join(', ')}</p>` : ''}
 <ul>${targets}</ul>
-<p>Legend: ✓ passed · ✗ failed · ! technical error · – skipped (with the reason in the case)</p>
+${scopeLine(report)}
+<p>Legend: ✓ passed · ✗ failed · ! technical error · – skipped (with the reason in the case); an empty table cell: no case there</p>
 <p><span class="pass">${all.pass} passed</span> · <span class="fail">${all.fail} failed</span> · <span class="error">${all.error} errors</span> · <span class="skip">${all.skip} skipped</span> · ${n.variants} variants of ${n.cases} cases · ${conflicts} cases with a document conflict</p>
 ${report.baselineProblems?.length ? `<h2>Baseline problems</h2><ul>${report.baselineProblems.map((e) => `<li class="fail">${esc(e)}</li>`).join('')}</ul>` : ''}
 ${report.runErrors.length ? `<h2>Run errors</h2><ul>${report.runErrors.map((e) => `<li class="error">${esc(e)}</li>`).join('')}</ul>` : ''}
@@ -247,7 +271,7 @@ ${historyHtml(report)}
 ${picture(results)}
 ${failureIndex(results)}
 <h2>Coverage: field × verdict</h2>
-<table id="matrix"><tr><th>field</th><th>allowed updates</th><th>forbidden updates</th></tr>${matrix}</table>
+<div class="wide"><table id="matrix"><tr><th>field</th><th>allowed updates</th><th>forbidden updates</th></tr>${matrix}</table></div>
 ${mvTable}
 <h2>Cases</h2>
 ${results.map(caseSection).join('\n')}

@@ -5,9 +5,12 @@
  * <properties> case-id, source, doc-conflict, verdict, baselined. A failure the baseline excuses is reported
  * as <skipped> ("known deviation"), so CI test views agree with the gate; its verdict property stays "fail".
  * Problems outside any case (run errors, baseline problems) become test cases of a suite "update-conformance".
+ * Times are wall time: the variants run concurrently, so <testsuites time> is the run's start to finish and a
+ * suite's never more than that (the sum of its variants' times would be several times the run).
  */
 import { type CaseResult, explain } from '../engine/results.ts';
 import { attemptsText } from './history.ts';
+import { describeScope } from '../engine/scope.ts';
 import { bySuite, type RunReport, sortResults } from './model.ts';
 import { judge } from './verdict.ts';
 
@@ -123,13 +126,20 @@ export function renderJunit(report: RunReport): string {
     total.ms += t.ms;
   };
   const { headline } = judge(report);
+  const wallMs = Math.max(0, Date.parse(report.finishedAt) - Date.parse(report.startedAt)) || 0;
   for (const [suite, results] of bySuite(sortResults(report.results))) {
     const t = tally(results);
+    t.ms = Math.min(t.ms, wallMs);
     add(t);
     const target = report.targets.find((x) => x.suite === suite);
     const props = [property('run-id', report.runId), property('tool-version', report.tool.version), property('verdict', headline)];
     const kind = target?.kind ?? report.target?.kind;
     if (kind) props.push(property('target-kind', kind));
+    if (report.scope) {
+      const c = report.scope.suites[suite];
+      props.push(property('scope', describeScope(report.scope) ?? `complete: ${report.scope.selected} of ${report.scope.available} variants`));
+      if (c) props.push(property('scope-suite', `${c.selected} of ${c.available ?? '?'} variants`));
+    }
     if (target) props.push(property('target', target.url), property('target-version', target.version));
     if (target?.insecure) props.push(property('tls-verification', 'disabled'));
     suites.push(
@@ -174,5 +184,6 @@ export function renderJunit(report: RunReport): string {
       ].join('\n'),
     );
   }
+  total.ms = wallMs;
   return ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="update-conformance" ${counts(total)}>`, ...suites, '</testsuites>', ''].join('\n');
 }

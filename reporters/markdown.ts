@@ -1,5 +1,6 @@
 import { explain } from '../engine/results.ts';
 import { historyLines } from './history.ts';
+import { describeScope } from '../engine/scope.ts';
 import { bySuite, caseCount, countVerdicts, docConflictCases, type RunReport } from './model.ts';
 import { judge, type RunVerdict } from './verdict.ts';
 
@@ -10,11 +11,13 @@ const MAX_LISTED = 50;
 /** A summary that fits a CI job summary: verdict, counts per suite, every failure in one line. */
 export function renderMarkdown(report: RunReport): string {
   const all = countVerdicts(report.results);
-  const { verdict, headline } = judge(report);
-  const lines = [`# update-conformance: ${ICON[verdict]} ${headline}`, ''];
+  const { verdict, headline, partial } = judge(report);
+  // A partial run that found nothing wrong is no full pass: half a circle, not a check mark.
+  const icon = partial && verdict === 'conformant' ? '◐' : ICON[verdict];
+  const lines = [`# update-conformance: ${icon} ${headline}`, ''];
   const n = caseCount(report.results);
   lines.push(
-    `Run \`${report.runId}\` · ${report.startedAt} · ${report.interrupted ? '**interrupted — partial results**' : 'complete'} · ${n.variants} variants of ${n.cases} cases`,
+    `Run \`${report.runId}\` · ${report.startedAt} · ${report.interrupted ? '**interrupted — partial results**' : report.scope?.partial ? `**${describeScope(report.scope)}**` : 'complete'} · ${n.variants} variants of ${n.cases} cases`,
     '',
   );
   if (report.notRun?.length) lines.push(`Not run: ${report.notRun.join(', ')}`, '');

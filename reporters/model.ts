@@ -1,5 +1,6 @@
 import type { HistoryView } from '../engine/history/view.ts';
 import type { CaseResult, Verdict } from '../engine/results.ts';
+import type { RunScope } from '../engine/scope.ts';
 import type { TargetInfo, TargetKind } from '../engine/targets/target.ts';
 
 /** Everything a run produced: the one input of every report writer (and of merge and verify). */
@@ -29,6 +30,15 @@ export interface RunReport {
   shard?: { index: number; total: number };
   /** With a run history (--history): what changed since the previous run, and the trend (engine/history/view.ts). */
   history?: HistoryView;
+  /** Set when the run stopped before every variant ran because every one failed the same technical way (reporters/same-error.ts). */
+  stoppedEarly?: string;
+  /** How much of what the target can run this run covered, and the selection that narrowed it (engine/scope.ts). */
+  scope?: RunScope;
+  /**
+   * The run's configuration as it was when the run started (no secret values): where the settings came from,
+   * the variables that were set (secret ones as "***") and what they amounted to. `bundle` records this one.
+   */
+  configuration?: Record<string, unknown>;
 }
 
 export type Counts = Record<Verdict, number> & { total: number };

@@ -1,4 +1,5 @@
 import { EXIT } from '../engine/exit-codes.ts';
+import { describeScope } from '../engine/scope.ts';
 import { countVerdicts, isSelfCheck, type RunReport } from './model.ts';
 
 export type RunVerdict = 'conformant' | 'non-conformant' | 'incomplete' | 'interrupted';
@@ -16,6 +17,8 @@ export interface Judgement {
   selfCheck: boolean;
   /** Variants marked flaky (engine/retry.ts, the run history): counted as their last verdict, and the headline says so. */
   flaky: number;
+  /** Less than every variant the target can run: the headline begins "partial: N of M variants". */
+  partial: boolean;
 }
 
 /** How every output names a run against the embedded reference backends. */
@@ -67,5 +70,8 @@ export function judge(report: RunReport): Judgement {
   const said = flaky ? [...why, `${flaky} flaky, counted as ${flaky === 1 ? 'its' : 'their'} last verdict`] : why;
   const core = [word, verdict === 'conformant' ? known : '', said.length ? `(${said.join(', ')})` : ''].filter(Boolean).join(' ');
   if (verdict === 'conformant' && known) why.push(known);
-  return { verdict, exitCode, knownDeviations, reasons: why, headline: selfCheck ? `${SELF_CHECK}: ${core}` : core, selfCheck, flaky };
+  // A partial run keeps its verdict and exit code (local iteration stays easy) but never reads as a full one.
+  const scope = describeScope(report.scope);
+  const headline = [scope, selfCheck ? `${SELF_CHECK}: ${core}` : core].filter(Boolean).join(' — ');
+  return { verdict, exitCode, knownDeviations, reasons: why, headline, selfCheck, flaky, partial: report.scope?.partial ?? false };
 }

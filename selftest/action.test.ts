@@ -136,7 +136,10 @@ describe('action.yml', () => {
       subunit: 'reports/results.subunit',
     });
     expect(Number(r.outputs.passed)).toBeGreaterThan(5);
-    expect(r.summary).toMatch(/^# update-conformance: ✅ conformant/);
+    // A --case run is partial (issue 22): the verdict and exit code stay, the scope says how much ran.
+    expect(r.outputs.partial).toBe('true');
+    expect(r.outputs.scope).toMatch(/^partial: \d+ of \d+ variants \(cases k8s\.pods\.patch\.labels-\*\)$/);
+    expect(r.summary).toMatch(/^# update-conformance: ◐ partial: \d+ of \d+ variants \(cases k8s\.pods\.patch\.labels-\*\) — conformant/);
   });
 
   test('failures: verdict non-conformant, counts, and the gate step fails with exit code 1', async () => {
@@ -159,7 +162,9 @@ describe('action.yml', () => {
     expect(r.outputs).toMatchObject({ verdict: 'non-conformant', 'exit-code': '1', 'junit-xml': 'out/conformance/junit.xml', subunit: '' });
     expect(Number(r.outputs.failed)).toBeGreaterThan(0);
     expect(r.failedStep).toMatchObject({ name: 'gate', code: 1 });
-    expect(r.failedStep?.out).toContain(`::error title=update-conformance::non-conformant (${r.outputs.failed} failed) (exit 1)`);
+    expect(r.failedStep?.out).toContain(
+      `::error title=update-conformance::partial: 9 of 240 variants (cases k8s.pods.patch.labels-*) — non-conformant (${r.outputs.failed} failed) (exit 1)`,
+    );
     expect(r.summary).toContain('## Failures and errors');
   });
 

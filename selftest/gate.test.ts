@@ -106,7 +106,7 @@ describe('selection, baseline and exit codes', () => {
     writeFileSync(file, written.replace(/reason: .*/g, 'reason: "vendor wording, accepted in ticket 42"'));
     const explained = await runMain(['run', '--case', CASES, '--baseline', file], env(broken));
     expect(explained.code).toBe(0);
-    expect(explained.out.join('\n')).toContain(`verdict: conformant with ${failing.length} known deviations (written.yaml) (exit 0)`);
+    expect(explained.out.join('\n')).toContain(`— conformant with ${failing.length} known deviations (written.yaml) (exit 0)`);
     const dirOf = join(process.cwd(), 'reports', 'selftest', 'gate');
     expect(readFileSync(join(dirOf, 'summary.md'), 'utf8')).toContain(`conformant with ${failing.length} known deviations (written.yaml)`);
     expect(readFileSync(join(dirOf, 'report.html'), 'utf8')).toContain(`conformant with ${failing.length} known deviations (written.yaml)`);
@@ -125,16 +125,16 @@ describe('selection, baseline and exit codes', () => {
     const file = baseline('bad.yaml', '- reason: no id\n');
     const run = await runMain(['run', '--case', CASES, '--baseline', file], env(faithful));
     expect(run.code).toBe(2);
-    expect(run.err[0]).toContain('CONFORMANCE_BASELINE: entry 1 needs an id');
+    expect(run.err[0]).toContain('--baseline: entry 1 needs an id');
   });
 
   test('a case filter or tag that matches nothing is an error, not a silent pass → exit 2', async () => {
     const a = await runMain(['run', '--case', 'k8s.pods.patch.nothing-*'], env(faithful));
     expect(a.code).toBe(2);
-    expect(a.err[0]).toContain('CONFORMANCE_CASES: "k8s.pods.patch.nothing-*" matches no case');
+    expect(a.err[0]).toContain('--case: "k8s.pods.patch.nothing-*" matches no case');
     const b = await runMain(['run', '--tag', 'flaky'], env(faithful));
     expect(b.code).toBe(2);
-    expect(b.err[0]).toContain('CONFORMANCE_TAGS: unknown tag "flaky"');
+    expect(b.err[0]).toContain('--tag: unknown tag "flaky"');
   });
 
   test('list prints the selected cases without sending anything; --json for machines', async () => {

@@ -1,8 +1,9 @@
 /**
  * The HTML report in a real browser: a run with failing cases (a Kubernetes reference backend with the
  * `accept-forbidden` fault, plus the embedded Nova backend) is rendered by headless Chromium — a screenshot
- * (reports/report-screenshot.png, 1400×1000) and the DOM after load, which must hold the coverage matrix with
- * rows and the failing case's details. Needs the Debian package `chromium` (/usr/bin/chromium, or CHROMIUM=path);
+ * (reports/report-screenshot.png, the top at 1280×1000; reports/report-nova-matrix.png, the Nova picture and
+ * matrix) and the DOM after load, which must hold the coverage matrix with rows and the failing case's details.
+ * At 1280 px the browser measures the layout (issue 22): no sideways scrolling, every table header on one line. Needs the Debian package `chromium` (/usr/bin/chromium, or CHROMIUM=path);
  * without it the test is skipped with the reason. It installs nothing.
  */
 import { execFile } from 'node:child_process';
@@ -24,8 +25,11 @@ if (!HAVE_CHROMIUM) {
 
 const TOKEN = 'html-shot-k8s-token-0123456789';
 const SELECTION =
-  'k8s.pods.patch.metadata-*,k8s.pods.patch.active-deadline-increase,k8s.pods.patch.labels-add,nova.servers.update.rename,nova.servers.update.hostname-*';
+  'k8s.pods.patch.metadata-*,k8s.pods.patch.active-deadline-increase,k8s.pods.patch.labels-add,k8s.pods.patch.annotations-*,' +
+  // Nova cases with narrow microversion columns (2.9, 2.26 …), the "unsupported" column and the cases sent once.
+  'nova.servers.update.rename,nova.servers.update.hostname-*,nova.servers.update.empty-server-object,nova.servers.update.rename-locked-server,nova.servers.update.microversion-*';
 const SCREENSHOT = join(ROOT, 'reports', 'report-screenshot.png');
+const NOVA_SCREENSHOT = join(ROOT, 'reports', 'report-nova-matrix.png');
 
 let k8s: K8sReference;
 let nova: NovaReference;
@@ -88,20 +92,39 @@ describe.skipIf(!HAVE_CHROMIUM)('report.html in headless Chromium', () => {
     expect(readReport(dir).results.some((r) => r.verdict === 'fail')).toBe(true);
   });
 
-  test('screenshot at 1400×1000 (reports/report-screenshot.png)', async () => {
+  test('screenshots at 1280×1000: the top (reports/report-screenshot.png) and the Nova picture and matrix', async () => {
     mkdirSync(join(ROOT, 'reports'), { recursive: true });
     rmSync(SCREENSHOT, { force: true });
-    await chromium([`--screenshot=${SCREENSHOT}`, '--window-size=1400,1000', pathToFileURL(join(dir, 'report.html')).href]);
+    await chromium([`--screenshot=${SCREENSHOT}`, '--window-size=1280,1000', pathToFileURL(join(dir, 'report.html')).href]);
     expect(existsSync(SCREENSHOT)).toBe(true);
-    expect(pngSize(SCREENSHOT)).toEqual({ width: 1400, height: 1000 });
+    expect(pngSize(SCREENSHOT)).toEqual({ width: 1280, height: 1000 });
     // A blank page compresses to a few KB; the report's tables and text do not.
     expect(statSync(SCREENSHOT).size).toBeGreaterThan(30_000);
+    // The Nova parts at the top of the page: the headline, the Nova picture, the field × microversion matrix.
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    const part = (start: string) => {
+      const from = html.indexOf(start);
+      expect(from, start).toBeGreaterThan(-1);
+      return html.slice(from, html.indexOf('</table></div>', from) + '</table></div>'.length);
+    };
+    const novaCopy = join(dir, 'report-nova.html');
+    writeFileSync(
+      novaCopy,
+      `${html.slice(0, html.indexOf('</h1>') + 5)}${part('<h3>nova.servers.update</h3>')}${part('<h2>Compute: field × microversion</h2>')}</body></html>`,
+    );
+    rmSync(NOVA_SCREENSHOT, { force: true });
+    await chromium([`--screenshot=${NOVA_SCREENSHOT}`, '--window-size=1280,1000', pathToFileURL(novaCopy).href]);
+    expect(pngSize(NOVA_SCREENSHOT)).toEqual({ width: 1280, height: 1000 });
+    expect(statSync(NOVA_SCREENSHOT).size).toBeGreaterThan(30_000);
   });
 
   test('the DOM after load: the coverage matrix has rows, the failing case has its details', async () => {
     const dom = await chromium(['--dump-dom', pathToFileURL(join(dir, 'report.html')).href]);
     // The headline comes whole from judge() (issue 12: it carries the reason, e.g. the known deviations).
-    expect(dom).toMatch(/update-conformance: <span class="fail">non-conformant \(\d+ failed\)<\/span>/);
+    // A --case run is partial, and the headline begins by saying so (issue 22).
+    expect(dom).toMatch(
+      /update-conformance: <span class="fail">partial: \d+ of \d+ variants \(cases [^)]* and \d+ more\) — non-conformant \(\d+ failed\)<\/span>/,
+    );
     const matrix = /<table id="matrix">([\s\S]*?)<\/table>/.exec(dom)?.[1] ?? '';
     const rows = matrix.match(/<tr>/g) ?? [];
     const results = readReport(dir).results;
@@ -110,7 +133,7 @@ describe.skipIf(!HAVE_CHROMIUM)('report.html in headless Chromium', () => {
     expect(matrix).toContain('k8s.pods.patch metadata.uid');
     // The failing field's row shows its failures (3 variants of metadata-uid), in the same row.
     expect(matrix).toMatch(/k8s\.pods\.patch metadata\.uid<\/td>(?:(?!<\/tr>).)*3✗/);
-    expect(dom).toContain('<table id="microversions">');
+    expect(dom).toContain('<table id="microversions"');
 
     const failing = results.find((r) => r.verdict === 'fail' && r.id.startsWith('k8s.pods.patch.metadata-uid')) as CaseResult;
     expect(failing).toBeDefined();
@@ -136,10 +159,15 @@ describe.skipIf(!HAVE_CHROMIUM)('report.html layout (issue 14): picture first, g
 
   /** The page at `width` px, with what the browser measured after layout written into the DOM it dumps. */
   async function measured(width: number): Promise<string> {
-    const html = readFileSync(join(dir, 'report.html'), 'utf8').replace(
-      '</body>',
-      '<script>document.body.dataset.scrollWidth=String(document.documentElement.scrollWidth)</script></body>',
-    );
+    // After layout: the page's scroll width, each table header's height against the first one's (a header that
+    // wraps is taller), and the text people read.
+    const script = `<script>
+      const d = document.body.dataset;
+      d.scrollWidth = String(document.documentElement.scrollWidth);
+      d.headers = JSON.stringify([...document.querySelectorAll('table')].map((t) => [t.id, [...t.querySelectorAll('th')].map((th) => [th.textContent, Math.round(th.getBoundingClientRect().height)])]));
+      d.text = document.body.innerText.includes('~1') ? 'has-pointer-escapes' : 'plain';
+    </script>`;
+    const html = readFileSync(join(dir, 'report.html'), 'utf8').replace('</body>', `${script}</body>`);
     const copy = join(dir, `report-measure-${width}.html`);
     writeFileSync(copy, html);
     return chromium([`--window-size=${width},1000`, '--dump-dom', pathToFileURL(copy).href]);
@@ -150,6 +178,23 @@ describe.skipIf(!HAVE_CHROMIUM)('report.html layout (issue 14): picture first, g
     const width = Number(/data-scroll-width="(\d+)"/.exec(dom)?.[1]);
     expect(width).toBeGreaterThan(0);
     expect(width).toBeLessThanOrEqual(1280);
+  });
+
+  test('at 1280 px every table header is one line (no "2 . 9", no "uns/upp/orte/d"), and no JSON-pointer escape in the text', async () => {
+    const dom = await measured(1280);
+    const raw = /data-headers="([^"]*)"/.exec(dom)?.[1] ?? '[]';
+    const tables = JSON.parse(raw.replace(/&quot;/g, '"').replace(/&amp;/g, '&')) as [string, [string, number][]][];
+    const nova = tables.find(([id]) => id === 'picture-nova.servers.update')?.[1] ?? [];
+    expect(nova.map(([text]) => text)).toEqual(expect.arrayContaining(['2.9', 'unsupported', 'once']));
+    expect(tables.find(([id]) => id === 'microversions')).toBeDefined();
+    for (const [id, headers] of tables) {
+      const one = headers[0]?.[1] ?? 0;
+      for (const [text, height] of headers) expect(height, `${id}: header "${text}"`).toBeLessThanOrEqual(one);
+    }
+    expect(dom).toContain('data-text="plain"');
+    // The last column is named and explained; the matrix explains an empty cell.
+    expect(dom).toMatch(/“once”: cases sent once, not per microversion/);
+    expect(dom).toContain('an empty cell: no case of that field at that microversion');
   });
 
   test('the picture comes before everything else, one square per variant, each a link to its case', async () => {

@@ -130,7 +130,7 @@ describe('shard partition', () => {
   test('a malformed --shard stops the run before anything starts (exit 2)', async () => {
     const r = await runMain(['run', '--shard', '3/2'], { CONFORMANCE_REPORT_DIR: reportDir('shard-bad') });
     expect(r.code).toBe(2);
-    expect(r.err.join('\n')).toMatch(/CONFORMANCE_SHARD: "3\/2" is out of range/);
+    expect(r.err.join('\n')).toMatch(/--shard: "3\/2" is out of range/);
     const viaEnv = await runMain(['run'], { CONFORMANCE_SHARD: 'half', CONFORMANCE_REPORT_DIR: reportDir('shard-bad') });
     expect(viaEnv.code).toBe(2);
   });

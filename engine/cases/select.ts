@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors.ts';
+import type { RerunOf } from '../scope.ts';
 import type { ConformanceCase } from './types.ts';
 
 /** Which cases a run selects: ids/globs (CONFORMANCE_CASES) and tags (CONFORMANCE_TAGS, `!tag` excludes). */
@@ -10,12 +11,17 @@ export interface Selection {
   variants?: string[];
   /** Where `variants` came from, for error messages. */
   variantsFrom?: string;
+  /** The run `variants` came from (its id and targets), recorded in the report's scope. */
+  rerunOf?: RerunOf;
 }
 
-/** The failed and errored variant ids of an earlier run's results.json (`--rerun-failed FILE`). */
-export function rerunVariants(file: string | undefined): { variants: string[]; from: string } | undefined {
+/**
+ * The failed and errored variant ids of an earlier run's results.json (`--rerun-failed FILE`), with that run's
+ * id and targets. No failed variant is not an error: the CLI says there is nothing to rerun.
+ */
+export function rerunVariants(file: string | undefined): { variants: string[]; from: string; of: RerunOf } | undefined {
   if (!file) return undefined;
-  let doc: { results?: { id?: unknown; verdict?: unknown }[] };
+  let doc: { runId?: unknown; results?: { id?: unknown; verdict?: unknown }[]; targets?: { suite?: unknown; url?: unknown; kind?: unknown }[] };
   try {
     doc = JSON.parse(readFileSync(file, 'utf8')) as typeof doc;
   } catch (err) {
@@ -27,8 +33,11 @@ export function rerunVariants(file: string | undefined): { variants: string[]; f
   const variants = [
     ...new Set(doc.results.filter((r) => (r.verdict === 'fail' || r.verdict === 'error') && typeof r.id === 'string').map((r) => r.id as string)),
   ];
-  if (variants.length === 0) throw new ConfigError('CONFORMANCE_RERUN_FAILED', `${file} has no failed or errored variant`, 'nothing to rerun');
-  return { variants, from: file };
+  const targets = (Array.isArray(doc.targets) ? doc.targets : [])
+    .filter((t) => typeof t?.suite === 'string' && typeof t.url === 'string')
+    .map((t) => ({ suite: t.suite as string, url: t.url as string, ...(typeof t.kind === 'string' ? { kind: t.kind } : {}) }));
+  const of: RerunOf = { file, ...(typeof doc.runId === 'string' ? { runId: doc.runId } : {}), targets, variants: variants.length };
+  return { variants, from: file, of };
 }
 
 function glob(pattern: string): RegExp {
@@ -41,13 +50,17 @@ function glob(pattern: string): RegExp {
 
 const casePart = (pattern: string) => pattern.split('@')[0] ?? pattern;
 
-export function parseSelection(ids: string | undefined, tags: string | undefined, rerun?: { variants: string[]; from: string }): Selection {
+export function parseSelection(ids: string | undefined, tags: string | undefined, rerun?: { variants: string[]; from: string; of?: RerunOf }): Selection {
   const list = (v: string | undefined) =>
     v
       ?.split(',')
       .map((s) => s.trim())
       .filter(Boolean);
-  return { ids: list(ids), tags: list(tags), ...(rerun ? { variants: rerun.variants, variantsFrom: rerun.from } : {}) };
+  return {
+    ids: list(ids),
+    tags: list(tags),
+    ...(rerun ? { variants: rerun.variants, variantsFrom: rerun.from, ...(rerun.of ? { rerunOf: rerun.of } : {}) } : {}),
+  };
 }
 
 function tagsMatch(sel: Selection, c: ConformanceCase): boolean {

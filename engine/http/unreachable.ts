@@ -19,10 +19,17 @@ export function unreachable(urlVariable: string, caVariable: string, url: string
   return new ConfigError(urlVariable, `cannot reach ${url} (${detail})`, 'check the URL, that the server is up, and proxy settings');
 }
 
-/** The answer came, but not from the kind of API the setting should point at. */
-export function notTheApi(variable: string, url: string, ex: Exchange, what: string): ConfigError {
-  const got = ex.response.jsonError ?? `status ${ex.response.status}`;
-  return new ConfigError(variable, `${url} answered ${ex.response.status} with ${got}: it does not look like ${what}`, `point ${variable} at ${what}`);
+/**
+ * The answer came, but not from the kind of API the setting should point at; `asked` names the request when it
+ * was not the first one (`GET /api/v1/namespaces/default/pods`), `got` what was wrong with a JSON answer.
+ */
+export function notTheApi(variable: string, url: string, ex: Exchange, what: string, asked?: string, got?: string): ConfigError {
+  const answer = got ?? ex.response.jsonError ?? `status ${ex.response.status}`;
+  return new ConfigError(
+    variable,
+    `${url}${asked ? ` (${asked})` : ''} answered ${ex.response.status} with ${answer}: it does not look like ${what}`,
+    `point ${variable} at ${what}`,
+  );
 }
 
 /** The message of an error body, whichever of the two shapes it has (`{message}` or `{fault: {message}}`), in parentheses. */

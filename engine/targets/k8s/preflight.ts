@@ -38,24 +38,47 @@ export async function preflightK8s(k8s: K8sTargetConfig, run: RunConfig): Promis
       throw new ConfigError(credential, `was rejected by ${k8s.server} (401 Unauthorized)`, 'use valid credentials for this cluster');
     }
     if (ex.response.status !== 200 || typeof body?.gitVersion !== 'string') throw notTheApi('K8S_SERVER', k8s.server, ex, 'a Kubernetes API server');
-    if (k8s.namespace) {
-      const ns = await client.send('GET', `/api/v1/namespaces/${k8s.namespace}`);
-      if (ns.response.status === 404) throw new ConfigError('K8S_NAMESPACE', `namespace "${k8s.namespace}" does not exist`, 'create it or unset K8S_NAMESPACE');
+    // A JSON /version is easy to serve: the namespace and pods resources must answer as Kubernetes too, before any
+    // variant runs (a file server would otherwise fail every variant the same way).
+    const namespace = k8s.namespace ?? runNamespace(run.runId);
+    const nsPath = `/api/v1/namespaces/${namespace}`;
+    const ns = await client.send('GET', nsPath);
+    const nsBody = ns.response.json as Obj | undefined;
+    if (k8s.namespace && ns.response.status === 404 && !ns.response.jsonError) {
+      throw new ConfigError('K8S_NAMESPACE', `namespace "${k8s.namespace}" does not exist`, 'create it or unset K8S_NAMESPACE');
     }
-    const probe = await client.send('GET', `/api/v1/namespaces/${k8s.namespace ?? 'default'}/pods`, { query: { limit: '1' } });
-    if (probe.response.status === 401)
+    // The run's own namespace does not exist yet: a JSON error (a Status; 403 for a namespaced identity). Its body's
+    // shape is for the cases to judge (an API whose errors are no Status is non-conformant, not another API).
+    const nsOk = ns.response.status === 200 ? nsBody?.kind === 'Namespace' : nsBody !== undefined && typeof nsBody === 'object';
+    if (!nsOk || ns.response.jsonError) {
+      throw notTheApi('K8S_SERVER', k8s.server, ns, 'a Kubernetes API server', `GET ${nsPath}`, kubernetesObjectProblem(ns, 'Namespace'));
+    }
+    const podsPath = `/api/v1/namespaces/${k8s.namespace ?? 'default'}/pods`;
+    const probe = await client.send('GET', podsPath, { query: { limit: '1' } });
+    const probeBody = probe.response.json as Obj | undefined;
+    if (probe.response.status === 401 && !probe.response.jsonError)
       throw new ConfigError(credential, `was rejected by ${k8s.server} (401 Unauthorized)`, 'use valid credentials for this cluster');
-    if (probe.response.status === 403) {
+    if (probe.response.status === 403 && !probe.response.jsonError) {
       throw new ConfigError(
         credential,
         'may not list pods (403 Forbidden)',
         'grant create/get/patch/delete on pods (and namespaces unless K8S_NAMESPACE is set)',
       );
     }
+    if (probe.response.status !== 200 || probeBody?.kind !== 'PodList' || !Array.isArray(probeBody.items)) {
+      throw notTheApi('K8S_SERVER', k8s.server, probe, 'a Kubernetes API server', `GET ${podsPath}`, kubernetesObjectProblem(probe, 'PodList'));
+    }
     return `Kubernetes ${body.gitVersion} at ${k8s.server}`;
   } finally {
     await client.close();
   }
+}
+
+/** What an answer that should have been a Kubernetes object of `kind` was instead, for the error line. */
+function kubernetesObjectProblem(ex: Exchange, kind: string): string | undefined {
+  if (ex.response.jsonError) return undefined;
+  const got = (ex.response.json as Obj | undefined)?.kind;
+  return `${typeof got === 'string' ? `a ${got}` : 'JSON without a kind'} where a Kubernetes ${kind} was due`;
 }
 
 /** The server's version (GET /version). */

@@ -5,7 +5,7 @@
 import type { RunConfig } from '../../config/run.ts';
 import { AuthError, ConfigError, describeError, SetupError } from '../../errors.ts';
 import type { HttpClient } from '../../http/client.ts';
-import { errorMessageOf, unreachable } from '../../http/unreachable.ts';
+import { errorMessageOf, notTheApi, unreachable } from '../../http/unreachable.ts';
 import type { Obj } from '../../json.ts';
 import { compareVersions } from '../../versions.ts';
 import type { Checklist } from '../target.ts';
@@ -56,6 +56,21 @@ const AUTH_MODE_WORDS: Record<AuthMode, string> = {
 export async function preflightNova(nova: NovaTargetConfig, run: RunConfig): Promise<string> {
   const line = await reachNova(nova, run);
   await withNovaClient(nova, run.timeoutMs, async (client, http) => {
+    // A version document is easy to serve: the servers collection must answer as Nova's before any variant runs.
+    const list = await client.send({ method: 'GET', path: '/servers', microversion: '2.1' });
+    const servers = (list.response.json as Obj | undefined)?.servers;
+    if (list.response.status === 403) {
+      throw new ConfigError(
+        'OS_USERNAME',
+        `may not list the project's servers (403 ${errorMessageOf(list.response.json)})`.trim(),
+        'use a member of the project',
+      );
+    }
+    if (list.response.status !== 200 || !Array.isArray(servers)) {
+      const variable = nova.endpointOverride ? 'OS_COMPUTE_ENDPOINT_OVERRIDE' : 'OS_AUTH_URL';
+      const got = list.response.jsonError ? undefined : 'JSON without a "servers" list';
+      throw notTheApi(variable, client.endpoint, list, 'a compute v2.1 API', 'GET /servers', got);
+    }
     const missing = await missingServers(client, nova.serverIds);
     if (missing.length) {
       throw new ConfigError('NOVA_SERVER_IDS', `not found in the configured project: ${missing.join(', ')}`, 'give ids of servers of that project');
