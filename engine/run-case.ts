@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { CaseVariant, ConformanceCase } from './cases/types.ts';
+import { frontLayerNote } from './checks/front-layer.ts';
 import { CHECKS, type CheckContext, type CheckFailure, type CheckId, diffOf, type TargetTraits } from './checks/index.ts';
 import { redactText } from './config/secrets.ts';
 import { describeError, GarbageResponseError, SetupError, TransportError } from './errors.ts';
@@ -133,13 +134,15 @@ export async function runCase<C extends ConformanceCase>(
     const before = h.ownSubject ? readBody(await track('before', h.read()), 'GET before') : undefined;
     update = await track('update', h.update());
     const expected = Array.isArray(expect.status) ? expect.status : [expect.status];
-    const problem = technicalProblem(update, expected, expect.notJson);
+    // A layer in front of the API answered (an auth gateway's 401): its body is judged by nobody, only its status.
+    const frontLayer = frontLayerNote(update, expected, adapter.traits);
+    const problem = frontLayer ? undefined : technicalProblem(update, expected, expect.notJson);
     if (problem) throw new GarbageResponseError(problem);
     const afterEx = h.ownSubject ? await track('after', h.read()) : undefined;
     // Gone after an answered update (renamed, deleted): the immutability check reports it; any other answer is the harness's problem.
     const gone = afterEx?.response.status === 404;
     const after = afterEx && !gone ? readBody(afterEx, 'GET after') : undefined;
-    const ctx: CheckContext = { variant: v, expect, update, before, after, traits: adapter.traits, schemas, vars: h.vars, gone };
+    const ctx: CheckContext = { variant: v, expect, update, before, after, traits: adapter.traits, schemas, vars: h.vars, gone, frontLayer };
     const failures: CheckFailure[] = [];
     const checks: CaseResult['checks'] = [];
     for (const [id, check] of Object.entries(CHECKS) as [CheckId, (typeof CHECKS)[CheckId]][]) {
@@ -152,6 +155,7 @@ export async function runCase<C extends ConformanceCase>(
     result = {
       ...base,
       ...(policy ? { policy } : {}),
+      ...(frontLayer ? { notes: [frontLayer] } : {}),
       verdict: failures.length ? 'fail' : 'pass',
       failures,
       checks,

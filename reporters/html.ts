@@ -85,6 +85,7 @@ function caseSection(r: CaseResult): string {
 ${r.verdict !== 'pass' ? `<p><strong>${esc(explain(r))}</strong></p>` : ''}
 ${r.baselined ? `<p><em>Known deviation (baseline): ${esc(r.baselined)}</em></p>` : ''}
 ${r.expectation ? `<p><em>Expectation of this upstream release: ${esc(r.expectation)}</em></p>` : ''}
+${(r.notes ?? []).map((n) => `<p class="note"><strong>Note:</strong> ${esc(n)}</p>`).join('')}
 ${r.docConflict ? `<div class="conflict"><strong>Document vs upstream:</strong> the document says ${esc(r.docConflict.docSays)}; upstream: ${esc(r.docConflict.upstream)} (expectation follows ${esc(r.docConflict.followed)})</div>` : ''}
 <p>Source: ${r.source.map(sourceHtml).join('; ')}</p>
 ${r.supersedes ? `<p>Upstream programme: ${esc(describeSupersedes(r.supersedes))}</p>` : ''}

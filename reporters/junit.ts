@@ -64,6 +64,7 @@ function testcase(r: CaseResult, indent: string): string {
   const props = [property('case-id', r.caseId), property('source', r.source.join('; '))];
   if (r.docConflict) props.push(property('doc-conflict', `document says ${r.docConflict.docSays}; upstream: ${r.docConflict.upstream}`));
   if (r.expectation) props.push(property('expectation', r.expectation));
+  for (const note of r.notes ?? []) props.push(property('note', note));
   props.push(property('verdict', r.verdict));
   if (r.baselined) props.push(property('baselined', r.baselined));
   const inner = [`${indent}  <properties>`, ...props.map((p) => `${indent}    ${p}`), `${indent}  </properties>`];

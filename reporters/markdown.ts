@@ -50,6 +50,12 @@ export function renderMarkdown(report: RunReport): string {
     if (problems.length > MAX_LISTED) lines.push(`- … ${problems.length - MAX_LISTED} more in report.html`);
     lines.push('');
   }
+  const noted = report.results.filter((r) => r.notes?.length);
+  if (noted.length) {
+    lines.push(`## Notes (${noted.length} variants)`, '');
+    for (const r of noted) lines.push(`- \`${r.id}\` (${r.verdict}): ${r.notes?.join('; ').replace(/\|/g, '\\|')}`);
+    lines.push('');
+  }
   const conflicts = docConflictCases(report.results);
   if (conflicts.length) {
     lines.push(`## Where the document and upstream disagree (${conflicts.length} cases)`, '');

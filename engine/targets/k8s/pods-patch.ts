@@ -137,6 +137,8 @@ export function podsPatchAdapter(t: PodsPatchTarget): TargetAdapter<PodCase> {
         .split('.')
         .join('/')}`,
     policyRejection: k8sPolicyRejection,
+    // Every error the apiserver writes is a Status (k8s.io/apimachinery pkg/apis/meta/v1 types.go Status).
+    upstreamErrorBody: (body) => (body as Obj | undefined)?.kind === 'Status',
   };
 
   return {

@@ -36,6 +36,20 @@ export function addNovaSchemas(schemas: SchemaRegistry): SchemaEntry[] {
   return table;
 }
 
+/**
+ * Nova's error envelope: one member holding an object with a numeric `code`. Nova's faults
+ * (`{"badRequest": {"code": 400, "message": …}}`, openstack/nova nova/api/openstack/wsgi.py@26.2.2 Fault) and
+ * keystonemiddleware's 401 (`{"error": {"code": 401, "title": …, "message": …}}`,
+ * openstack/keystonemiddleware keystonemiddleware/auth_token/__init__.py@10.1.0#L682) both have it; a gateway's
+ * `{"message": "Unauthorized"}`, a string `error`, an HTML page or plain text do not.
+ */
+export function isNovaErrorEnvelope(body: unknown): boolean {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return false;
+  const members = Object.values(body as Obj);
+  const inner = members[0];
+  return members.length === 1 && typeof inner === 'object' && inner !== null && !Array.isArray(inner) && typeof (inner as Obj).code === 'number';
+}
+
 /** The microversion a response was negotiated at, from its `OpenStack-API-Version` echo. */
 export function echoedMicroversion(ex: Exchange): string | undefined {
   const h = ex.response.headers['openstack-api-version'] ?? '';
@@ -190,6 +204,7 @@ export function serversUpdateAdapter(s: NovaSession, schemaTable: SchemaEntry[])
       const inner = Object.values(obj)[0] as Obj | undefined;
       return typeof inner?.message === 'string' ? inner.message : undefined;
     },
+    upstreamErrorBody: isNovaErrorEnvelope,
   };
 
   // Each leased server as its last GET showed it, until something updates it: spares a seed update per case.
