@@ -185,6 +185,8 @@ export async function runCase<C extends ConformanceCase>(
       result.leaks = [`release failed: ${redactText(describeError(err))}`];
     }
   }
+  // A setup that failed half-way undid what it could; what it could not is left behind like a leak.
+  if (!handle && failure instanceof SetupError && failure.leftovers.length) result.leaks = failure.leftovers;
   const setup = handle?.setupExchanges ?? (failure instanceof SetupError ? failure.exchanges : []);
   const all: [EvidenceRole, Exchange][] = [...setup.map((ex) => ['setup', ex] as [EvidenceRole, Exchange]), ...exchanges];
   if (failure instanceof TransportError && failure.request) all.push([phase, unanswered(failure)]);

@@ -1,6 +1,7 @@
 /**
  * Deployments unlike ours (issue 21, item 3): an auth gateway in front of the API answers the token cases with
- * its own 401 (judged on the status, the body a note; a body in upstream's envelope is still checked in full).
+ * its own 401 (judged on the status, the body a note; a body in upstream's envelope is still checked in full);
+ * a compute service that never acts leaves the SHUTOFF case's server stopping (a leftover named with its state).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -140,5 +141,41 @@ describe('Nova behind an API gateway of its own (fault proxy auth-gateway)', () 
       expect(r.notes).toBeUndefined();
       expect(r.checks.find((c) => c.id === 'error-body')?.outcome).toBe('pass');
     }
+  });
+});
+
+describe('a compute service that never acts (the SHUTOFF case without NOVA_SHUTOFF_SERVER_ID)', () => {
+  let nova: NovaReference;
+  beforeAll(async () => {
+    nova = await startNovaReference({ computeActs: false });
+  });
+  afterAll(async () => {
+    await nova?.close();
+  });
+
+  test('doctor warns beforehand that the case stops one leased server', async () => {
+    const run = await runMain(['doctor'], passwordAuthEnv(nova));
+    expect(run.out.join('\n')).toMatch(
+      /WARNING: the SHUTOFF case stops one leased server of NOVA_SERVER_IDS .* set NOVA_SHUTOFF_SERVER_ID to a server that is already SHUTOFF/,
+    );
+  });
+
+  test('the stop is waited for within the bound, then the server is a leftover named with its state (exit 3)', async () => {
+    const dir = reportDir('deployments-no-compute');
+    const run = await runMain(['run', '--case', 'nova.servers.update.rename-shutoff-server', '--report-dir', dir], {
+      ...passwordAuthEnv(nova),
+      NOVA_ACTION_WAIT_SECONDS: '1',
+    });
+    expect(run.code, run.out.join('\n')).toBe(3);
+    const [r] = readReport(dir).results;
+    expect(r?.verdict).toBe('error');
+    const id = /server ([0-9a-f-]{36})/.exec(r?.reason ?? '')?.[1];
+    expect(nova.serverIds.a).toContain(id);
+    expect(r?.reason).toBe(`os-stop of server ${id} did not complete within 1 s (status ACTIVE, task state powering-off): is the compute service running?`);
+    const leftover = `server ${id} left status ACTIVE, task state powering-off: os-start answered 409 (the run could not restore it)`;
+    expect(r?.leaks).toEqual([leftover]);
+    expect(run.out).toContain(`run error: leak in ${r?.id}: ${leftover}`);
+    expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toContain(leftover);
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain(leftover);
   });
 });

@@ -5,7 +5,7 @@ import { FIXTURES_DIR } from '../../cases/load.ts';
 import { resolvePlaceholders } from '../../cases/placeholders.ts';
 import type { CaseVariant, ConformanceCase } from '../../cases/types.ts';
 import type { TargetTraits } from '../../checks/outcome.ts';
-import { SetupError } from '../../errors.ts';
+import { describeError, SetupError } from '../../errors.ts';
 import type { Exchange } from '../../http/exchange.ts';
 import type { Obj } from '../../json.ts';
 import type { SubjectHandle, TargetAdapter } from '../../run-case.ts';
@@ -18,6 +18,9 @@ import type { NovaSession } from './session.ts';
 import type { NovaSetup, NovaUpdateRequest } from './types.ts';
 
 export type ServerCase = ConformanceCase<NovaUpdateRequest, NovaSetup>;
+
+/** One step undoing a case's setup (unlock, start): what it could not put back, or undefined. */
+type Undo = () => Promise<string | undefined>;
 
 interface SchemaEntry {
   min: string;
@@ -126,9 +129,22 @@ export function seedFields(c: ServerCase, maxMicroversion: string, shown?: Obj, 
   return Object.fromEntries(seeds.map((f) => [f.field, f.value]));
 }
 
-/** Polls the server until it shows `status` (a stop or start takes the compute service a moment). */
+/** "status ACTIVE, task state powering-off": what a server view says about a pending action. */
+export function serverState(server: Obj | undefined): string {
+  if (!server) return 'state unreadable';
+  const task = server['OS-EXT-STS:task_state'];
+  return `status ${String(server.status)}, task state ${typeof task === 'string' && task ? task : 'none'}`;
+}
+
+/** The server's state for a report, read at the target's max microversion (where every release shows the task state). */
+async function stateNow(s: NovaSession, id: string): Promise<string> {
+  const ex = await s.client.showServer(id, s.range.max);
+  return serverState((ex.response.json as Obj | undefined)?.server as Obj | undefined);
+}
+
+/** Polls the server until it shows `status` (a stop or start takes the compute service a moment), at most NOVA_ACTION_WAIT_SECONDS. */
 async function waitStatus(s: NovaSession, id: string, mv: string, status: string, exchanges: Exchange[]): Promise<boolean> {
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + s.actionWaitMs;
   for (;;) {
     const ex = await s.client.showServer(id, mv);
     if (((ex.response.json as Obj)?.server as Obj)?.status === status) return true;
@@ -138,6 +154,17 @@ async function waitStatus(s: NovaSession, id: string, mv: string, status: string
     }
     await new Promise((r) => setTimeout(r, 500));
   }
+}
+
+/**
+ * The undo of a stop: os-start, waited for like the stop. A server the run cannot bring back (a stop still
+ * pending answers 409, a start that never completes) is a leftover, named with its state.
+ */
+async function startAgain(s: NovaSession, id: string, mv: string, action: (body: Obj) => Promise<Exchange>): Promise<string | undefined> {
+  const ex = await action({ 'os-start': null });
+  if (ex.response.status === 202 && (await waitStatus(s, id, mv, 'ACTIVE', []))) return undefined;
+  const why = ex.response.status === 202 ? `os-start did not complete within ${s.actionWaitMs / 1000} s` : `os-start answered ${ex.response.status}`;
+  return `server ${id} left ${await stateNow(s, id)}: ${why} (the run could not restore it)`;
 }
 
 /**
@@ -151,7 +178,7 @@ async function setUp(
   mv: string,
   vars: Record<string, string>,
   exchanges: Exchange[],
-  undo: (() => Promise<Exchange>)[],
+  undo: Undo[],
   seed: () => Promise<void>,
 ): Promise<void> {
   const setup = c.setup ?? {};
@@ -171,19 +198,21 @@ async function setUp(
   await seed();
   if (setup.lock) {
     await step('lock', await action({ lock: null }), [202]);
-    undo.push(() => action({ unlock: null }));
+    undo.push(async () => {
+      const ex = await action({ unlock: null });
+      return ex.response.status < 300 ? undefined : `server ${serverId}: ${ex.request.method} ${ex.request.url} answered ${ex.response.status}`;
+    });
   }
   // A server configured as already SHUTOFF (NOVA_SHUTOFF_SERVER_ID) needs no stop: targets without a compute
   // service cannot stop one.
   if (setup.stop && serverId !== s.shutoffServerId) {
     await step('os-stop', await action({ 'os-stop': null }), [202]);
-    undo.push(async () => {
-      const ex = await action({ 'os-start': null });
-      if (ex.response.status === 202 && !(await waitStatus(s, serverId, mv, 'ACTIVE', []))) return { ...ex, response: { ...ex.response, status: 504 } };
-      return ex;
-    });
+    undo.push(() => startAgain(s, serverId, mv, action));
     if (!(await waitStatus(s, serverId, mv, 'SHUTOFF', exchanges)))
-      throw new SetupError(`server ${serverId} was not SHUTOFF within 60 s of os-stop`, exchanges);
+      throw new SetupError(
+        `os-stop of server ${serverId} did not complete within ${s.actionWaitMs / 1000} s (${await stateNow(s, serverId)}): is the compute service running?`,
+        exchanges,
+      );
   }
 }
 
@@ -224,12 +253,12 @@ export function serversUpdateAdapter(s: NovaSession, schemaTable: SchemaEntry[])
       const readId = which === 'alt' ? s.altServerId : serverId;
       const vars: Record<string, string> = { microversion: mv === 'latest' ? s.range.max : mv, maxMicroversion: s.targetMax, runId: s.runId };
       // Undone in reverse order when the case is over (unlock, start), whatever its verdict.
-      const undo: (() => Promise<Exchange>)[] = [];
+      const undo: Undo[] = [];
       const release = async () => {
         const problems: string[] = [];
         for (const step of undo.reverse()) {
-          const ex = await step();
-          if (ex.response.status >= 300) problems.push(`${ex.request.method} ${ex.request.url} answered ${ex.response.status}`);
+          const problem = await step();
+          if (problem) problems.push(problem);
         }
         if (serverId) pool.giveBack(serverId);
         return problems;
@@ -254,7 +283,9 @@ export function serversUpdateAdapter(s: NovaSession, schemaTable: SchemaEntry[])
           await setUp(s, c, serverId, mv, vars, setupExchanges, undo, () => seedServer(serverId, seen, seedFirst ? 'seed' : 'skip'));
         }
       } catch (err) {
-        await release();
+        const leftovers = await release();
+        if (err instanceof SetupError) err.leftovers.push(...leftovers);
+        else if (leftovers.length) throw new SetupError(`${describeError(err)}; left behind: ${leftovers.join('; ')}`, setupExchanges);
         throw err;
       }
       // The first read is the GET before, which completes the seed of a case not seeded first.

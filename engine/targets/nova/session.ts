@@ -29,6 +29,8 @@ export interface NovaSession {
   /** The server configured as already SHUTOFF (NOVA_SHUTOFF_SERVER_ID), leased on its own by the stop setup. */
   shutoffServerId?: string;
   shutoffPool?: Pool<string>;
+  /** NOVA_ACTION_WAIT_SECONDS: the bound on a setup action (os-stop) and on the os-start undoing it. */
+  actionWaitMs: number;
   runId: string;
   close(): Promise<void>;
 }
@@ -106,6 +108,7 @@ export async function openNovaSession(cfg: NovaTargetConfig, run: RunConfig, fac
     pool: new Pool(serverIds),
     shutoffServerId: cfg.shutoffServerId,
     shutoffPool: cfg.shutoffServerId ? new Pool([cfg.shutoffServerId]) : undefined,
+    actionWaitMs: cfg.actionWaitMs,
     runId: run.runId,
     async close() {
       try {
