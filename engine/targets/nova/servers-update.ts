@@ -167,9 +167,18 @@ async function startAgain(s: NovaSession, id: string, mv: string, action: (body:
   return `server ${id} left ${await stateNow(s, id)}: ${why} (the run could not restore it)`;
 }
 
+/** Whether a server view shows each of these editable fields with exactly this value. */
+export function showsAll(server: Obj, fields: Obj): boolean {
+  return Object.entries(fields).every(([field, value]) => {
+    const key = SHOWN_AS[field] ?? field;
+    return key in server && JSON.stringify(server[key]) === JSON.stringify(value);
+  });
+}
+
 /**
  * The case's setup on its server: the server's own availability zone for `${availabilityZone}`, an ordinary
- * update, the seed of distinctive values (`seed`), a lock, a stop. Each step that changes more than editable fields registers its undo.
+ * update (skipped when `shown`, a view the ledger proves current, already shows its values), the seed of distinctive
+ * values (`seed`), a lock, a stop. Each step that changes more than editable fields registers its undo.
  */
 async function setUp(
   s: NovaSession,
@@ -180,6 +189,7 @@ async function setUp(
   exchanges: Exchange[],
   undo: Undo[],
   seed: () => Promise<void>,
+  shown: Obj | undefined,
 ): Promise<void> {
   const setup = c.setup ?? {};
   const step = async (what: string, ex: Exchange, ok: number[]) => {
@@ -194,7 +204,11 @@ async function setUp(
     if (typeof zone !== 'string' || !zone) throw new SetupError(`server ${serverId} shows no OS-EXT-AZ:availability_zone`, [...exchanges, ex]);
     vars.availabilityZone = zone;
   }
-  if (setup.server) await step('update', await s.client.updateServer(serverId, resolvePlaceholders(setup.server, vars) as Obj, mv), [200]);
+  if (setup.server) {
+    const wanted = resolvePlaceholders(setup.server, vars) as Obj;
+    // The server as a read the ledger proves current shows every value already: the update would change nothing.
+    if (!(shown && showsAll(shown, wanted))) await step('update', await s.client.updateServer(serverId, wanted, mv), [200]);
+  }
   await seed();
   if (setup.lock) {
     await step('lock', await action({ lock: null }), [202]);
@@ -236,8 +250,14 @@ export function serversUpdateAdapter(s: NovaSession, schemaTable: SchemaEntry[])
     upstreamErrorBody: isNovaErrorEnvelope,
   };
 
-  // Each leased server as its last GET showed it, until something updates it: spares a seed update per case.
-  const lastSeen = new Map<string, Obj>();
+  // Each leased server's last GET (its view, microversion and variant). It counts only while the ledger proves it is
+  // the last request the run sent about that server (engine/lifecycle/ledger.ts): then it spares the seed and setup
+  // updates that would change nothing and, at the same microversion, the next case's GET before.
+  const lastRead = new Map<string, { ex: Exchange; server: Obj; mv: string; by: string }>();
+  const current = (id: string | undefined) => {
+    const seen = id ? lastRead.get(id) : undefined;
+    return seen && s.ledger.isLatest(id as string, seen.ex) ? seen : undefined;
+  };
   return {
     traits,
     skipReason: (v) => serverSkipReason(v, s.facts),
@@ -245,10 +265,18 @@ export function serversUpdateAdapter(s: NovaSession, schemaTable: SchemaEntry[])
       const c = v.case;
       const req = c.request;
       const mv = v.variant ?? s.range.max;
+      const readMv = mv === 'latest' ? s.range.max : mv;
       const setupExchanges: Exchange[] = [];
       const which = req.server ?? 'own';
       const pool = c.setup?.stop && s.shutoffPool ? s.shutoffPool : s.pool;
-      const serverId = which === 'own' ? await pool.lease() : undefined;
+      // Preferably a server whose current view is at this microversion (its GET after is this case's GET before) and
+      // already shows the setup's values (no setup update).
+      const plainSetup = c.setup?.server && !JSON.stringify(c.setup.server).includes('${') ? c.setup.server : undefined;
+      const preference = (id: string) => {
+        const seen = current(id);
+        return seen ? (seen.mv === readMv ? 2 : 0) + (plainSetup && showsAll(seen.server, plainSetup) ? 1 : 0) : 0;
+      };
+      const serverId = which === 'own' ? await pool.lease(preference) : undefined;
       const readClient: NovaClient | undefined = which === 'alt' ? s.alt : s.client;
       const readId = which === 'alt' ? s.altServerId : serverId;
       const vars: Record<string, string> = { microversion: mv === 'latest' ? s.range.max : mv, maxMicroversion: s.targetMax, runId: s.runId };
@@ -268,6 +296,8 @@ export function serversUpdateAdapter(s: NovaSession, schemaTable: SchemaEntry[])
       // before its lock or stop, which an update under test must meet as they are.
       const seedServer = async (id: string, shown: Obj | undefined, unshown: 'seed' | 'skip') => {
         const seed = seedFields(c, s.range.max, shown, unshown);
+        // The setup's own values stand (the view may be from before the setup update).
+        for (const field of Object.keys(c.setup?.server ?? {})) delete seed[field];
         if (Object.keys(seed).length === 0) return;
         const ex = await s.client.updateServer(id, seed, s.range.max);
         setupExchanges.push(ex);
@@ -279,8 +309,10 @@ export function serversUpdateAdapter(s: NovaSession, schemaTable: SchemaEntry[])
           // Fields the server's last GET showed without their seed value get it now; the rest waits for the GET
           // before (see read). A case that locks or stops its server is seeded in full first: its update must meet
           // the lock or stop as they are, and so must nothing else.
-          const seen = !c.setup?.server ? lastSeen.get(serverId) : undefined;
-          await setUp(s, c, serverId, mv, vars, setupExchanges, undo, () => seedServer(serverId, seen, seedFirst ? 'seed' : 'skip'));
+          // The server as the ledger proves it is at the lease. The setup update changes only the fields it names
+          // (anything else it changed shows in the GET before, which completes the seed again).
+          const shown = current(serverId)?.server;
+          await setUp(s, c, serverId, mv, vars, setupExchanges, undo, () => seedServer(serverId, shown, seedFirst ? 'seed' : 'skip'), shown);
         }
       } catch (err) {
         const leftovers = await release();
@@ -297,7 +329,22 @@ export function serversUpdateAdapter(s: NovaSession, schemaTable: SchemaEntry[])
         vars,
         setupExchanges,
         read: async () => {
-          const show = () => (readClient as NovaClient).showServer(readId ?? '', mv === 'latest' ? s.range.max : mv);
+          const show = () => (readClient as NovaClient).showServer(readId ?? '', readMv);
+          // The GET before may be the last read of this server, proven current, at this microversion.
+          const held = pendingSeed ? current(serverId) : undefined;
+          if (held && held.mv === readMv && Object.keys(seedFields(c, s.range.max, held.server, 'skip')).length === 0) {
+            pendingSeed = false;
+            return {
+              ...held.ex,
+              reused: `the GET of ${held.by}: no request about server ${serverId} was sent since (ledger), and it is leased to one case at a time`,
+            };
+          }
+          if (held && serverId && compareVersions(held.mv, readMv) >= 0) {
+            // The held view shows at least what this case can see (a higher microversion shows more of the seeded
+            // fields): seed what it lacks, then read.
+            await seedServer(serverId, held.server, 'skip');
+            pendingSeed = false;
+          }
           let ex = await show();
           let server = (ex.response.json as Obj | undefined)?.server as Obj | undefined;
           if (serverId && pendingSeed && ex.response.status === 200 && server) {
@@ -311,11 +358,10 @@ export function serversUpdateAdapter(s: NovaSession, schemaTable: SchemaEntry[])
             }
           }
           pendingSeed = false;
-          if (serverId && ex.response.status === 200 && server) lastSeen.set(serverId, server);
+          if (serverId && ex.response.status === 200 && server) lastRead.set(serverId, { ex, server, mv: readMv, by: v.id });
           return ex;
         },
         update: () => {
-          if (serverId) lastSeen.delete(serverId);
           const body = req.rawBody !== undefined ? req.rawBody : req.body === undefined ? undefined : JSON.stringify(resolvePlaceholders(req.body, vars));
           const token = req.auth === 'none' ? ('none' as const) : req.auth === 'bogus' ? { literal: `uc-bogus-${s.runId}-token` } : undefined;
           const sender = req.auth === 'reader' ? s.reader : s.client;
