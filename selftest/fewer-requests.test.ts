@@ -57,7 +57,7 @@ describe('Nova: the GET after of one case is the GET before of the next, when th
     expect(v, id).toBeDefined();
     return runCase(v, suite.adapter, suite.schemas, { fullEvidence: true });
   };
-  const before = (r: CaseResult) => r.evidence.find((e) => e.role === 'before');
+  const beforeRead = (r: CaseResult) => r.evidence.find((e) => e.role === 'before');
   beforeAll(async () => {
     nova = await startNovaReference({});
     // One server: every case below runs on it, one after the other.
@@ -77,34 +77,34 @@ describe('Nova: the GET after of one case is the GET before of the next, when th
   test('reused only while nothing was sent about the server, at the same microversion', async () => {
     const first = await run('nova.servers.update.reject-security-groups@2.1');
     expect(first.verdict).toBe('pass');
-    expect(before(first)?.reused).toBeUndefined();
+    expect(beforeRead(first)?.reused).toBeUndefined();
 
     // Same microversion, setup already shown by the last GET: no setup update, no GET before.
     const second = await run('nova.servers.update.reject-user-data@2.1');
     expect(second.verdict).toBe('pass');
-    expect(before(second)?.reused).toMatch(
+    expect(beforeRead(second)?.reused).toMatch(
       /^the GET of nova\.servers\.update\.reject-security-groups@2\.1: no request about server .* was sent since \(ledger\)/,
     );
     expect(second.requests).toBe(2);
     const rename = await run('nova.servers.update.rename@2.1');
     expect(rename.verdict).toBe('pass');
-    expect(before(rename)?.reused).toMatch(/reject-user-data@2\.1/);
+    expect(beforeRead(rename)?.reused).toMatch(/reject-user-data@2\.1/);
 
     // The rename left another name: the setup update is sent, and the GET before is read again.
     const third = await run('nova.servers.update.reject-metadata@2.1');
     expect(third.verdict).toBe('pass');
     expect(third.evidence.filter((e) => e.role === 'setup').map((e) => e.request.method)).toContain('PUT');
-    expect(before(third)?.reused).toBeUndefined();
+    expect(beforeRead(third)?.reused).toBeUndefined();
 
     // Another microversion: read again.
     const other = await run('nova.servers.update.reject-key-name@2.18');
-    expect(before(other)?.reused).toBeUndefined();
+    expect(beforeRead(other)?.reused).toBeUndefined();
 
     // A lock and its unlock are requests about the server: the next case reads again.
     const locked = suite.variants.find((x) => (x.case.setup as { lock?: boolean } | undefined)?.lock && x.variant === '2.18');
     expect(locked).toBeDefined();
     await runCase(locked as CaseVariant, suite.adapter, suite.schemas);
-    expect(before(await run('nova.servers.update.reject-networks@2.18'))?.reused).toBeUndefined();
+    expect(beforeRead(await run('nova.servers.update.reject-networks@2.18'))?.reused).toBeUndefined();
   });
 
   test('a defect the reused read must still show: an update that writes while rejecting it fails', async () => {
@@ -112,7 +112,7 @@ describe('Nova: the GET after of one case is the GET before of the next, when th
     nova.setFaults(['partial-apply']);
     try {
       const r = await run('nova.servers.update.name-empty@2.1');
-      expect(before(r)?.reused).toBeDefined();
+      expect(beforeRead(r)?.reused).toBeDefined();
       expect(r.verdict).toBe('fail');
     } finally {
       nova.setFaults([]);
