@@ -70,7 +70,9 @@ function caseSection(r: CaseResult): string {
     .map(
       (e) =>
         `<pre>${esc(
-          `${e.role ? `[${e.role}] ` : ''}${e.reused ? `(not sent again: ${e.reused})\n` : ''}${e.request.method} ${e.request.url}\n${Object.entries(e.request.headers)
+          `${e.role ? `[${e.role}] ` : ''}${e.reused ? `(not sent again: ${e.reused})\n` : ''}${e.request.method} ${e.request.url}\n${Object.entries(
+            e.request.headers,
+          )
             .map(([k, v]) => `${k}: ${v}`)
             .join('\n')}\n\n${pretty(e.request.body)}`,
         )}</pre>` +
