@@ -56,6 +56,8 @@ export class SetupError extends ConformanceToolError {
   override readonly name = 'SetupError';
   /** The exchanges made before the setup failed, kept as evidence. */
   readonly exchanges: Exchange[];
+  /** What the failed setup left behind that could not be undone (reported like a case's leaks). */
+  leftovers: string[] = [];
   constructor(message: string, exchanges: Exchange[] = []) {
     super(message.replace(/\s+/g, ' '));
     this.exchanges = exchanges;

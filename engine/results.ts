@@ -42,6 +42,8 @@ export interface CaseResult {
   leaks?: string[];
   /** A failure the target's own policy caused (an admission policy or webhook), said and counted apart. */
   policy?: string;
+  /** What the reports say about a case besides its verdict (a layer in front of the API answered, engine/checks/front-layer.ts). */
+  notes?: string[];
   /** The conformance-programme capability and the upstream tests this case supersedes (e.g. interop, Tempest). */
   supersedes?: SupersededTests;
   /** An error a new attempt may not meet, and why (engine/retry.ts); absent when a retry would be unsafe or useless. */

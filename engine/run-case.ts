@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { CaseVariant, ConformanceCase } from './cases/types.ts';
+import { frontLayerNote } from './checks/front-layer.ts';
 import { CHECKS, type CheckContext, type CheckFailure, type CheckId, diffOf, type TargetTraits } from './checks/index.ts';
 import { redactText } from './config/secrets.ts';
 import { describeError, GarbageResponseError, SetupError, TransportError } from './errors.ts';
@@ -60,7 +61,9 @@ function baseResult(v: CaseVariant): Omit<CaseResult, 'verdict' | 'failures' | '
 
 /** A JSON body we can diff, or a technical error explaining why not. */
 function readBody(ex: Exchange, what: string): unknown {
-  if (ex.response.status !== 200) {
+  // A write's answer standing in for the read (a create's 201) holds the resource as well.
+  const ok = ex.reused ? ex.response.status >= 200 && ex.response.status < 300 : ex.response.status === 200;
+  if (!ok) {
     throw new GarbageResponseError(`${what} answered ${ex.response.status}, expected 200 (${ex.response.text.slice(0, 120).replace(/\s+/g, ' ')})`);
   }
   if (ex.response.json === undefined) throw new GarbageResponseError(`${what} returned ${ex.response.jsonError}`);
@@ -135,7 +138,9 @@ export async function runCase<C extends ConformanceCase>(
     const before = h.ownSubject ? readBody(await track('before', h.read()), 'GET before') : undefined;
     update = await track('update', h.update());
     const expected = Array.isArray(expect.status) ? expect.status : [expect.status];
-    const problem = technicalProblem(update, expected, expect.notJson);
+    // A layer in front of the API answered (an auth gateway's 401): its body is judged by nobody, only its status.
+    const frontLayer = frontLayerNote(update, expected, adapter.traits);
+    const problem = frontLayer ? undefined : technicalProblem(update, expected, expect.notJson);
     if (problem) {
       culprit = update;
       if (before !== undefined && update.response.status !== 0) {
@@ -149,7 +154,7 @@ export async function runCase<C extends ConformanceCase>(
     // Gone after an answered update (renamed, deleted): the immutability check reports it; any other answer is the harness's problem.
     const gone = afterEx?.response.status === 404;
     const after = afterEx && !gone ? readBody(afterEx, 'GET after') : undefined;
-    const ctx: CheckContext = { variant: v, expect, update, before, after, traits: adapter.traits, schemas, vars: h.vars, gone };
+    const ctx: CheckContext = { variant: v, expect, update, before, after, traits: adapter.traits, schemas, vars: h.vars, gone, frontLayer };
     const failures: CheckFailure[] = [];
     const checks: CaseResult['checks'] = [];
     for (const [id, check] of Object.entries(CHECKS) as [CheckId, (typeof CHECKS)[CheckId]][]) {
@@ -162,6 +167,7 @@ export async function runCase<C extends ConformanceCase>(
     result = {
       ...base,
       ...(policy ? { policy } : {}),
+      ...(frontLayer ? { notes: [frontLayer] } : {}),
       verdict: failures.length ? 'fail' : 'pass',
       failures,
       checks,
@@ -193,12 +199,15 @@ export async function runCase<C extends ConformanceCase>(
       result.leaks = [`release failed: ${redactText(describeError(err))}`];
     }
   }
+  // A setup that failed half-way undid what it could; what it could not is left behind like a leak.
+  if (!handle && failure instanceof SetupError && failure.leftovers.length) result.leaks = failure.leftovers;
   const setup = handle?.setupExchanges ?? (failure instanceof SetupError ? failure.exchanges : []);
   const all: [EvidenceRole, Exchange][] = [...setup.map((ex) => ['setup', ex] as [EvidenceRole, Exchange]), ...exchanges];
   if (failure instanceof TransportError && failure.request) all.push([phase, unanswered(failure)]);
   const keep = result.verdict === 'pass' && !options.fullEvidence ? all.filter(([role]) => role === 'update') : all;
   result.evidence = keep.map(([role, ex]) => toEvidence(ex, role)) satisfies Evidence[];
-  result.requests = all.length;
+  // A read that stood in for another was not sent again.
+  result.requests = all.filter(([, ex]) => !ex.reused).length;
   result.durationMs = Math.round(performance.now() - started);
   return result;
 }

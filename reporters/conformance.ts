@@ -248,6 +248,7 @@ export default class ConformanceReporter implements Reporter {
       const skips = new Map<string, number>();
       for (const r of list.filter((x) => x.verdict === 'skip')) skips.set(r.reason ?? 'skipped', (skips.get(r.reason ?? 'skipped') ?? 0) + 1);
       for (const [why, n] of skips) this.write(`  – ${n} skipped: ${why}`);
+      for (const r of list.filter((x) => x.notes?.length)) this.write(`  – note on ${r.id} (${r.verdict}): ${r.notes?.join('; ')}`);
     }
     for (const suite of report.notRun ?? []) this.write(`${suite}: not run`);
     const conflicts = docConflictCases(report.results).length;

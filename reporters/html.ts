@@ -60,7 +60,9 @@ function pretty(body: string | undefined): string {
 function exchangeHtml(e: Evidence): string {
   return (
     `<pre>${esc(
-      `${e.role ? `[${e.role}] ` : ''}${e.request.method} ${e.request.url}\n${Object.entries(e.request.headers)
+      `${e.role ? `[${e.role}] ` : ''}${e.reused ? `(not sent again: ${e.reused})\n` : ''}${e.request.method} ${e.request.url}\n${Object.entries(
+        e.request.headers,
+      )
         .map(([k, v]) => `${k}: ${v}`)
         .join('\n')}\n\n${pretty(e.request.body)}`,
     )}</pre>` +
@@ -110,6 +112,7 @@ ${r.flaky ? `<p><strong>Flaky</strong>, counted as ${esc(r.verdict)}: ${esc(r.fl
 ${r.verdict !== 'pass' ? `<p><strong>${esc(explain(r))}</strong></p>` : ''}
 ${r.baselined ? `<p><em>Known deviation (baseline): ${esc(r.baselined)}</em></p>` : ''}
 ${r.expectation ? `<p><em>Expectation of this upstream release: ${esc(r.expectation)}</em></p>` : ''}
+${(r.notes ?? []).map((n) => `<p class="note"><strong>Note:</strong> ${esc(n)}</p>`).join('')}
 ${r.docConflict ? `<div class="conflict"><strong>Document vs upstream:</strong> the document says ${esc(r.docConflict.docSays)}; upstream: ${esc(r.docConflict.upstream)} (expectation follows ${esc(r.docConflict.followed)})</div>` : ''}
 <p>Source: ${r.source.map(sourceHtml).join('; ')}</p>
 ${r.supersedes ? `<p>Upstream programme: ${esc(describeSupersedes(r.supersedes))}</p>` : ''}

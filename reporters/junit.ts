@@ -9,8 +9,8 @@
  * suite's never more than that (the sum of its variants' times would be several times the run).
  */
 import { type CaseResult, explain } from '../engine/results.ts';
-import { attemptsText } from './history.ts';
 import { describeScope } from '../engine/scope.ts';
+import { attemptsText } from './history.ts';
 import { bySuite, type RunReport, sortResults } from './model.ts';
 import { judge } from './verdict.ts';
 
@@ -68,6 +68,7 @@ function testcase(r: CaseResult, indent: string): string {
   const props = [property('case-id', r.caseId), property('source', r.source.join('; '))];
   if (r.docConflict) props.push(property('doc-conflict', `document says ${r.docConflict.docSays}; upstream: ${r.docConflict.upstream}`));
   if (r.expectation) props.push(property('expectation', r.expectation));
+  for (const note of r.notes ?? []) props.push(property('note', note));
   props.push(property('verdict', r.verdict));
   if (r.baselined) props.push(property('baselined', r.baselined));
   if (r.flaky) props.push(property('flaky', `counted as ${r.verdict}: ${r.flaky}`));

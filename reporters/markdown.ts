@@ -1,6 +1,6 @@
 import { explain } from '../engine/results.ts';
-import { historyLines } from './history.ts';
 import { describeScope } from '../engine/scope.ts';
+import { historyLines } from './history.ts';
 import { bySuite, caseCount, countVerdicts, docConflictCases, type RunReport } from './model.ts';
 import { judge, type RunVerdict } from './verdict.ts';
 
@@ -54,6 +54,12 @@ export function renderMarkdown(report: RunReport): string {
       if (r.docConflict) lines.push(`  - doc conflict: document says ${r.docConflict.docSays}; upstream: ${r.docConflict.upstream}`);
     }
     if (problems.length > MAX_LISTED) lines.push(`- … ${problems.length - MAX_LISTED} more in report.html`);
+    lines.push('');
+  }
+  const noted = report.results.filter((r) => r.notes?.length);
+  if (noted.length) {
+    lines.push(`## Notes (${noted.length} variants)`, '');
+    for (const r of noted) lines.push(`- \`${r.id}\` (${r.verdict}): ${r.notes?.join('; ').replace(/\|/g, '\\|')}`);
     lines.push('');
   }
   const conflicts = docConflictCases(report.results);

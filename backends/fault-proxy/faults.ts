@@ -5,7 +5,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 
-export type FaultName = 'none' | 'latency' | 'reset' | 'status' | 'truncate' | 'non-json' | 'html' | 'stall' | 'close-mid-body' | 'echo-auth';
+export type FaultName = 'none' | 'latency' | 'reset' | 'status' | 'truncate' | 'non-json' | 'html' | 'stall' | 'close-mid-body' | 'echo-auth' | 'auth-gateway';
 
 export type Fault =
   /** Forward unchanged. */
@@ -36,9 +36,26 @@ export type Fault =
    * gateway. With `status`, answer that status instead with the credentials in a text body (an error page that
    * quotes the request). For proving that evidence and reports never carry secrets.
    */
-  | { kind: 'echo-auth'; status?: number };
+  | { kind: 'echo-auth'; status?: number }
+  /**
+   * An API gateway's token check (auth-gateway.ts; needs the proxy's `authUrl`): no token or a token Keystone
+   * does not resolve → the gateway's own 401 `{"message": …}`; a resolved token is forwarded.
+   */
+  | { kind: 'auth-gateway' };
 
-export const FAULT_NAMES: readonly FaultName[] = ['none', 'latency', 'reset', 'status', 'truncate', 'non-json', 'html', 'stall', 'close-mid-body', 'echo-auth'];
+export const FAULT_NAMES: readonly FaultName[] = [
+  'none',
+  'latency',
+  'reset',
+  'status',
+  'truncate',
+  'non-json',
+  'html',
+  'stall',
+  'close-mid-body',
+  'echo-auth',
+  'auth-gateway',
+];
 
 /** A fault from its command-line form: `latency:200`, `status:503`, `status:429:retry=2`, `status:500:json`, `truncate:full`… */
 export function parseFault(spec: string): Fault {
@@ -81,6 +98,8 @@ export function parseFault(spec: string): Fault {
       return { kind: 'close-mid-body' };
     case 'echo-auth':
       return { kind: 'echo-auth', status: args[0] === undefined ? undefined : num(args[0], 'status') };
+    case 'auth-gateway':
+      return { kind: 'auth-gateway' };
     default:
       throw new Error(`unknown fault "${name}": use one of ${FAULT_NAMES.join(', ')}`);
   }
@@ -103,6 +122,8 @@ export function describeFault(f: Fault): string {
       return `html (${f.status ?? 200} text/html)`;
     case 'echo-auth':
       return f.status ? `echo-auth (${f.status} text)` : 'echo-auth';
+    case 'auth-gateway':
+      return 'auth-gateway (401 of its own without a token Keystone resolves)';
     default:
       return f.kind;
   }

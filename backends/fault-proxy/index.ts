@@ -9,6 +9,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { readBodyLimited } from '../shared/body.ts';
 import { listenLoopback } from '../shared/listen.ts';
 import { canned, closedMidBody, credentialsOf, echoed, forwards, relay, resetSocket, stalled, truncated } from './answer.ts';
+import { type AuthGateway, authGateway } from './auth-gateway.ts';
 import { type Fault, type FaultName, parseFault } from './faults.ts';
 import { forward, MAX_BODY_BYTES, type UpstreamAnswer } from './forward.ts';
 import { loopbackUpstream } from './loopback.ts';
@@ -38,6 +39,8 @@ export interface FaultProxyOptions {
   upstreamCa?: string;
   /** Port to listen on (default: any free one). */
   port?: number;
+  /** Keystone v3 URL on loopback the `auth-gateway` fault resolves tokens with (e.g. http://127.0.0.1:5000/v3). */
+  authUrl?: string;
 }
 
 /** One request as the proxy saw it (bounded log, newest last). */
@@ -75,6 +78,11 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
   const upstreamTimeoutMs = opts.upstreamTimeoutMs ?? 30_000;
   const toFault = (f: Fault | string | undefined): Fault => (typeof f === 'string' ? parseFault(f) : (f ?? { kind: 'none' }));
   let fault = toFault(opts.fault);
+  const gateway: AuthGateway | undefined = opts.authUrl ? authGateway(opts.authUrl) : undefined;
+  const needsGateway = (f: Fault) => {
+    if (f.kind === 'auth-gateway' && !gateway) throw new Error('fault-proxy: the auth-gateway fault needs an auth URL (--auth-url)');
+  };
+  needsGateway(fault);
   let matcher = new Matcher(opts.match);
   let requests = 0;
   let faulted = 0;
@@ -138,6 +146,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     if (f.kind === 'status' && !f.afterUpstream) return canned(res, f.status, f.body ?? 'text', f.retryAfter);
     if (f.kind === 'non-json') return canned(res, f.status ?? 200, 'text');
     if (f.kind === 'html') return canned(res, f.status ?? 200, 'html');
+    if (f.kind === 'auth-gateway' && !(await (gateway as AuthGateway).admit(req, res))) return;
     if (f.kind === 'echo-auth' && !forwards(f)) return canned(res, f.status ?? 503, 'text', undefined, `request credentials: ${credentialsOf(req)}\n`);
 
     let up: UpstreamAnswer;
@@ -224,7 +233,9 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
   return {
     url: `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     setFault(f, m) {
-      fault = toFault(f);
+      const next = toFault(f);
+      needsGateway(next);
+      fault = next;
       if (m !== undefined) matcher = new Matcher(m);
     },
     get requests() {

@@ -3,13 +3,14 @@
  * [--methods PATCH,PUT] [--path REGEX] [--every N] [--max-requests N] [--lifetime-ms N] [--port N]`.
  * Prints `FAULT_PROXY_URL=…` and serves until SIGINT/SIGTERM, the request limit or the lifetime.
  * Faults: none, latency:MS, reset[:after], status:CODE[:retry=S][:json|:html][:after], truncate[:cut|:full],
- * non-json[:STATUS], html[:STATUS], stall[:MS], close-mid-body, echo-auth[:STATUS].
+ * non-json[:STATUS], html[:STATUS], stall[:MS], close-mid-body, echo-auth[:STATUS], auth-gateway (with --auth-url
+ * KEYSTONE_V3_URL: an API gateway's own 401 without a token Keystone resolves).
  */
 import { parseCommandLine } from '../shared/command-line.ts';
 import { describeFault, parseFault, startFaultProxy } from './index.ts';
 
 const USAGE =
-  'usage: fault-proxy --upstream http://127.0.0.1:PORT [--fault NAME[:ARGS]] [--methods PATCH,PUT] [--path REGEX] [--every N] [--max-requests N] [--lifetime-ms N] [--port N]';
+  'usage: fault-proxy --upstream http://127.0.0.1:PORT [--fault NAME[:ARGS]] [--methods PATCH,PUT] [--path REGEX] [--every N] [--max-requests N] [--lifetime-ms N] [--port N] [--auth-url KEYSTONE_V3_URL]';
 
 const values = parseCommandLine('fault-proxy', USAGE, {
   upstream: { type: 'string' },
@@ -20,6 +21,7 @@ const values = parseCommandLine('fault-proxy', USAGE, {
   'max-requests': { type: 'string' },
   'lifetime-ms': { type: 'string' },
   port: { type: 'string' },
+  'auth-url': { type: 'string' },
 }) as Record<string, string | undefined> & { help?: boolean };
 
 const int = (v: string | undefined, name: string): number | undefined => {
@@ -46,6 +48,7 @@ async function main(): Promise<void> {
     maxRequests: int(values['max-requests'], 'max-requests'),
     lifetimeMs: int(values['lifetime-ms'], 'lifetime-ms'),
     port: int(values.port, 'port'),
+    authUrl: values['auth-url'],
   });
   process.stdout.write(`FAULT_PROXY_URL=${proxy.url}\n`);
   process.stderr.write(`fault-proxy: ${describeFault(fault)} → ${values.upstream}\n`);

@@ -17,6 +17,8 @@ export interface NovaReferenceOptions {
   tokenLifetimeSeconds?: number;
   /** Request bodies above this many bytes get 413 overLimit (default 114688, oslo sizelimit's default). */
   bodyLimitBytes?: number;
+  /** false: a compute service that never acts (os-stop accepted, never completed; routes.ts ComputeDeps.computeActs). */
+  computeActs?: boolean;
 }
 
 export interface NovaReferenceUser {
@@ -51,6 +53,7 @@ export async function startNovaReference(opts: NovaReferenceOptions = {}): Promi
     bodyLimitBytes: opts.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
     // The switch (NOVA_REFERENCE_FAULTS) is read by the callers that own a configuration: main.ts and the CLI.
     faults: opts.faults ?? [],
+    computeActs: opts.computeActs,
   });
   const u = running.keystone.users;
   const user = (x: typeof u.memberA): NovaReferenceUser => ({

@@ -38,6 +38,12 @@ export interface ComputeDeps {
   keystone: Keystone;
   faults: () => ReadonlySet<NovaFault>;
   maxMicroversion: Microversion;
+  /**
+   * false: a deployment whose compute service never acts (not an API defect, so not a fault): os-stop is accepted
+   * and leaves the server ACTIVE in task state powering-off; os-start then answers 409, as Nova's
+   * check_instance_state does for a server not stopped (openstack/nova nova/compute/api.py@26.2.2 start).
+   */
+  computeActs: boolean;
 }
 
 const SUPPORTED_CONTENT_TYPES = new Set(['application/json', 'application/vnd.openstack.compute+json']);
@@ -130,6 +136,10 @@ function serverAction(
   } else if (name === 'unlock') {
     next.locked = false;
     next.lockedReason = null;
+  } else if (!deps.computeActs && (name === 'os-stop' || name === 'os-start')) {
+    if (found.taskState) return fault(409, `Cannot '${name.slice(3)}' instance ${id} while it is in task_state ${found.taskState}`);
+    if (name === 'os-start' && found.vmState !== 'stopped') return fault(409, `Cannot 'start' instance ${id} while it is in vm_state ${found.vmState}`);
+    if (name === 'os-stop') next.taskState = 'powering-off';
   } else if (name === 'os-stop' || name === 'os-start') {
     const stop = name === 'os-stop';
     Object.assign(next, { status: stop ? 'SHUTOFF' : 'ACTIVE', vmState: stop ? 'stopped' : 'active', powerState: stop ? 4 : 1 });

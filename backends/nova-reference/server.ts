@@ -21,6 +21,8 @@ export interface StartOptions {
   tokenLifetimeSeconds: number;
   bodyLimitBytes: number;
   faults: NovaFault[];
+  /** false: the compute service never acts on os-stop/os-start (routes.ts ComputeDeps.computeActs). */
+  computeActs?: boolean;
 }
 
 export interface Running {
@@ -106,7 +108,7 @@ export async function startServer(opts: StartOptions): Promise<Running> {
     { id: keystone.projectA.id, userId: keystone.users.memberA.id },
     { id: keystone.projectB.id, userId: keystone.users.memberB.id },
   );
-  const deps: ComputeDeps = { store, keystone, faults: () => faults, maxMicroversion: opts.maxMicroversion };
+  const deps: ComputeDeps = { store, keystone, faults: () => faults, maxMicroversion: opts.maxMicroversion, computeActs: opts.computeActs ?? true };
 
   const route = (req: IncomingMessage, body: Buffer): Reply => {
     // The request target is a path: resolved against a base, "//" or "//x/…" would read as a host (and throw).

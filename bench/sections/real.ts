@@ -129,11 +129,21 @@ function requestKinds(reportDir: string): KindFigures[] {
   const by = new Map<string, number[]>();
   for (const r of report.results) {
     for (const e of r.evidence ?? []) {
+      // An earlier read standing in for this one was not sent: it costs nothing (counted apart, see reusedReads).
+      if (e.reused) continue;
       const k = kindOf(e);
       by.set(k, [...(by.get(k) ?? []), e.elapsedMs]);
     }
   }
   return [...by].map(([kind, times]) => ({ kind, times })).sort((a, b) => sum(b.times) - sum(a.times));
+}
+
+/** Reads that stood in for a GET before (engine/run-case.ts `reused`): not sent. */
+function reusedReads(reportDir: string): number {
+  const file = join(reportDir, 'results.json');
+  if (!existsSync(file)) return 0;
+  const report = JSON.parse(readFileSync(file, 'utf8')) as { results: { evidence?: Evidence[] }[] };
+  return report.results.reduce((n, r) => n + (r.evidence ?? []).filter((e) => e.reused).length, 0);
 }
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
@@ -196,6 +206,7 @@ export async function realSection(ctx: BenchContext): Promise<Table[]> {
       ]),
       notes: [
         `each exchange's elapsed time as the client saw it (queueing in the backend included), CONFORMANCE_FULL_EVIDENCE; tokens and the release's undo steps are not exchanges of a case`,
+        `${reusedReads(t.reportDir)} GET befores were an earlier answer standing in (the previous case's GET after, a pod's create answer): not sent, not counted`,
         cpuNotes.length
           ? `backend CPU during the run: ${cpuNotes.join(', ')}${apiCpu !== undefined ? ` (the API: ${((apiCpu / requests) * 1000).toFixed(1)} ms CPU per request)` : ''}`
           : 'backend CPU: no pid files to read',

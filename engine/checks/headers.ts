@@ -13,7 +13,8 @@ function mediaType(contentType: string | undefined): string | undefined {
 export function headers(ctx: CheckContext): CheckOutcome {
   const wanted = ctx.expect.headers ?? [];
   const { json, headers: got } = ctx.update.response;
-  const isJsonAnswer = json !== undefined && !ctx.expect.notJson;
+  // A front layer's body is its own business (front-layer.ts); the headers the case expects are still checked.
+  const isJsonAnswer = json !== undefined && !ctx.expect.notJson && !ctx.frontLayer;
   if (wanted.length === 0 && !isJsonAnswer) return notApplicable('no JSON body and no header expectation');
   const failures: CheckFailure[] = [];
   const types = ctx.traits.jsonMediaTypes ?? ['application/json'];

@@ -38,6 +38,11 @@ export interface TargetTraits {
   fieldPointer(field: string): string;
   /** Who rejected the update when it was the target's own policy (an admission policy), not the API's rules. */
   policyRejection?(update: Exchange): string | undefined;
+  /**
+   * Whether an error body is in the target's own error envelope (engine/checks/front-layer.ts); without it every
+   * body is taken as the target's.
+   */
+  upstreamErrorBody?(body: unknown): boolean;
 }
 
 /** Everything a check may look at. */
@@ -54,6 +59,8 @@ export interface CheckContext {
   vars: Record<string, string>;
   /** The subject answered 404 to the GET after an answered update: it is gone (`after` is then undefined). */
   gone?: boolean;
+  /** Set when a layer in front of the API answered (front-layer.ts): the body checks do not apply, this says why. */
+  frontLayer?: string;
 }
 
 export type Check = (ctx: CheckContext) => CheckOutcome;

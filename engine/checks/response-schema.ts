@@ -4,6 +4,7 @@ import { type CheckContext, type CheckOutcome, fail, notApplicable, pass } from 
 export function responseSchema(ctx: CheckContext): CheckOutcome {
   const { status, json, jsonError } = ctx.update.response;
   if (ctx.expect.notJson) return notApplicable('upstream answers this without a JSON body');
+  if (ctx.frontLayer) return notApplicable(ctx.frontLayer);
   const schemaId = ctx.traits.schemaFor(ctx.update, ctx.variant);
   if (!schemaId) return notApplicable(`no schema for status ${status}`);
   const schema = ctx.schemas.nameOf(schemaId);

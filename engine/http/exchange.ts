@@ -17,6 +17,8 @@ export interface Exchange {
     jsonError?: string;
   };
   elapsedMs: number;
+  /** Set on an earlier read standing in for this one, not sent again: what it is and why it still holds. */
+  reused?: string;
 }
 
 /** The parsed body, or undefined. */

@@ -31,6 +31,8 @@ export interface Evidence {
   request: { method: string; url: string; headers: Record<string, string>; body?: string };
   response: { status: number; headers: Record<string, string>; body: string };
   elapsedMs: number;
+  /** An earlier read standing in for this one (not sent again), and why it holds. */
+  reused?: string;
 }
 
 export function toEvidence(ex: Exchange, role?: EvidenceRole): Evidence {
@@ -48,6 +50,7 @@ export function toEvidence(ex: Exchange, role?: EvidenceRole): Evidence {
       body: cut(redactPasswords(redactText(ex.response.text))) ?? '',
     },
     elapsedMs: Math.round(ex.elapsedMs),
+    ...(ex.reused ? { reused: ex.reused } : {}),
   };
 }
 

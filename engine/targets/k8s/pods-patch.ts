@@ -137,6 +137,8 @@ export function podsPatchAdapter(t: PodsPatchTarget): TargetAdapter<PodCase> {
         .split('.')
         .join('/')}`,
     policyRejection: k8sPolicyRejection,
+    // Every error the apiserver writes is a Status (k8s.io/apimachinery pkg/apis/meta/v1 types.go Status).
+    upstreamErrorBody: (body) => (body as Obj | undefined)?.kind === 'Status',
   };
 
   return {
@@ -163,6 +165,9 @@ export function podsPatchAdapter(t: PodsPatchTarget): TargetAdapter<PodCase> {
       const rvOf = (ex: Exchange) => String(((ex.response.json as Obj)?.metadata as Obj)?.resourceVersion ?? '');
       let rv = rvOf(created);
       let staleRv = rv;
+      // The answer of the last request about the pod: while it is a write that returns the stored pod (the create,
+      // a setup merge patch), it is the pod's first read.
+      let lastAnswer: Exchange | undefined = created;
       try {
         for (const patch of c.setup?.mergePatches ?? []) {
           const ex = await t.client.send('PATCH', t.client.podPath(t.namespace, name), {
@@ -174,8 +179,10 @@ export function podsPatchAdapter(t: PodsPatchTarget): TargetAdapter<PodCase> {
             throw new SetupError(`setup patch of ${name} answered ${ex.response.status}: ${ex.response.text.slice(0, 200)}`, setupExchanges);
           staleRv = rv;
           rv = rvOf(ex);
+          lastAnswer = ex;
         }
         if (c.setup?.delete) {
+          lastAnswer = undefined;
           // Not deletePod: that one clears finalizers, and the case wants the pod left being deleted.
           const ex = await t.client.send('DELETE', t.client.podPath(t.namespace, name), { query: { gracePeriodSeconds: '0' } });
           setupExchanges.push(ex);
@@ -203,7 +210,18 @@ export function podsPatchAdapter(t: PodsPatchTarget): TargetAdapter<PodCase> {
         ownSubject: own,
         vars,
         setupExchanges,
-        read: () => t.client.getPod(t.namespace, name),
+        read: () => {
+          // The pod is this case's own (a fresh name), and every request about it so far is in this handle: the
+          // answer of its last setup write is its state, with no request sent since. Later reads are GETs.
+          const held = lastAnswer;
+          lastAnswer = undefined;
+          if (held && held.response.json !== undefined)
+            return Promise.resolve({
+              ...held,
+              reused: `the answer of ${held.request.method} ${name} in the setup: the pod is this case's own and no request about it was sent since`,
+            });
+          return t.client.getPod(t.namespace, name);
+        },
         update: () => {
           let body: string;
           let contentType: string;

@@ -2,6 +2,7 @@ import { AuthError, SetupError } from '../../errors.ts';
 import type { HttpClient } from '../../http/client.ts';
 import type { Exchange } from '../../http/exchange.ts';
 import type { Obj } from '../../json.ts';
+import type { SubjectLedger } from '../../lifecycle/ledger.ts';
 import type { AuthSession } from './keystone.ts';
 import type { MicroversionRange } from './microversions.ts';
 
@@ -29,6 +30,9 @@ export class NovaClient {
     readonly endpoint: string,
   ) {}
 
+  /** Where every request about a server (`/servers/{id}…`) is recorded, when the run keeps one (session.ts). */
+  ledger?: SubjectLedger;
+
   async send(req: NovaRequest): Promise<Exchange> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (req.token === undefined) Object.assign(headers, await this.auth.headers());
@@ -38,7 +42,11 @@ export class NovaClient {
       if (req.rawVersionHeader !== 'none') headers['openstack-api-version'] = req.rawVersionHeader;
     } else if (req.microversion) headers['openstack-api-version'] = `compute ${req.microversion}`;
     if (req.legacyMicroversion) headers['x-openstack-nova-api-version'] = req.legacyMicroversion;
-    return this.http.send({ method: req.method, url: `${this.endpoint}${req.path}`, headers, body: req.body });
+    const server = this.ledger ? /^\/servers\/([^/?#]+)/.exec(req.path)?.[1] : undefined;
+    const n = server ? this.ledger?.sent(server) : undefined;
+    const ex = await this.http.send({ method: req.method, url: `${this.endpoint}${req.path}`, headers, body: req.body });
+    if (server && n !== undefined && req.method === 'GET') this.ledger?.answered(server, n, ex);
+    return ex;
   }
 
   showServer(id: string, microversion: string): Promise<Exchange> {

@@ -45,6 +45,8 @@ export interface NovaTargetConfig {
   altServerIds: string[];
   /** A server of the main project that is already SHUTOFF: the stop setup uses it instead of stopping one. */
   shutoffServerId?: string;
+  /** How long a server action of a case's setup (os-stop, and os-start undoing it) may take (NOVA_ACTION_WAIT_SECONDS, default 60 s). */
+  actionWaitMs: number;
   /** Server creation instead of `serverIds`. */
   create?: { imageRef: string; flavorRef: string; networks: string };
   origin: string;
@@ -271,6 +273,9 @@ export function loadNovaConfig(env: Env): NovaTargetConfig | undefined {
     );
   }
   const networks = get(env, 'NOVA_NETWORKS') ?? 'none';
+  const wait = get(env, 'NOVA_ACTION_WAIT_SECONDS') ?? '60';
+  if (!/^\d+$/.test(wait) || Number(wait) < 1 || Number(wait) > 3600)
+    throw new ConfigError('NOVA_ACTION_WAIT_SECONDS', `"${wait}" is not a number of seconds from 1 to 3600`, 'give whole seconds, e.g. 60');
   return {
     credentials,
     alt,
@@ -284,6 +289,7 @@ export function loadNovaConfig(env: Env): NovaTargetConfig | undefined {
     serverIds,
     altServerIds: idList(env, 'NOVA_ALT_SERVER_IDS'),
     shutoffServerId: idList(env, 'NOVA_SHUTOFF_SERVER_ID')[0],
+    actionWaitMs: Number(wait) * 1000,
     create: imageRef && flavorRef ? { imageRef, flavorRef, networks } : undefined,
     origin: cloudName ? `OS_CLOUD ${cloudName}` : 'OS_* variables',
   };

@@ -45,6 +45,7 @@ export const novaTarget = {
     'NOVA_SERVER_IDS',
     'NOVA_ALT_SERVER_IDS',
     'NOVA_SHUTOFF_SERVER_ID',
+    'NOVA_ACTION_WAIT_SECONDS',
     'NOVA_IMAGE_REF',
     'NOVA_FLAVOR_REF',
     'NOVA_NETWORKS',

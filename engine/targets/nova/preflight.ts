@@ -13,7 +13,7 @@ import type { NovaClient } from './client.ts';
 import type { NovaTargetConfig } from './config.ts';
 import { novaClient, novaHttp, withNovaClient } from './connect.ts';
 import { BOUNDARIES, type MicroversionRange } from './microversions.ts';
-import { SEEDS } from './servers-update.ts';
+import { SEEDS, serverState } from './servers-update.ts';
 
 export interface NovaFacts {
   /** The microversions the run uses: the target's range, capped by OS_COMPUTE_API_VERSION. */
@@ -223,6 +223,7 @@ async function checkServers(nova: NovaTargetConfig, client: NovaClient, list: Ch
     'nova servers',
     `${nova.serverIds.length} server(s) of NOVA_SERVER_IDS found (their editable fields are restored after a run, except that Nova cannot clear an access IP: a server that had none keeps ${kept.join(' and ')})`,
   );
+  await warnShutoff(nova, client, list);
   const first = nova.serverIds[0] ?? '';
   const put = await client.updateServer(first, {}, '2.1');
   if (put.response.status === 200) list.ok('nova permissions', `may update servers (a no-op PUT {"server":{}} on ${first} at 2.1 answered 200)`);
@@ -233,6 +234,25 @@ async function checkServers(nova: NovaTargetConfig, client: NovaClient, list: Ch
       `a no-op PUT {"server":{}} on ${first} at 2.1 answered ${put.response.status}${why ? ` ${why}` : ''} — the credentials need os_compute_api:servers:update`,
     );
   }
+}
+
+/**
+ * The SHUTOFF case needs a stopped server: without NOVA_SHUTOFF_SERVER_ID it stops one leased server and starts it
+ * again, which only a working compute service can do; a named one must already be SHUTOFF.
+ */
+async function warnShutoff(nova: NovaTargetConfig, client: NovaClient, list: Checklist): Promise<void> {
+  const id = nova.shutoffServerId;
+  if (!id) {
+    list.note(
+      `– WARNING: the SHUTOFF case stops one leased server of NOVA_SERVER_IDS (os-stop) and starts it again; where the compute service cannot act the stop never completes, and after NOVA_ACTION_WAIT_SECONDS (${nova.actionWaitMs / 1000} s) the run reports that server with its state as a leftover it could not restore — set NOVA_SHUTOFF_SERVER_ID to a server that is already SHUTOFF`,
+    );
+    return;
+  }
+  const server = (await client.showServer(id, '2.1')).response.json as { server?: Obj } | undefined;
+  if (server?.server?.status !== 'SHUTOFF')
+    list.note(
+      `– WARNING: NOVA_SHUTOFF_SERVER_ID ${id} is not SHUTOFF (${serverState(server?.server)}): the SHUTOFF case would meet it as it is — stop it first`,
+    );
 }
 
 /** Checks the second project; returns its server for the cross-project cases, if there is one. */

@@ -5,7 +5,7 @@ import { FIXTURES_DIR } from '../../cases/load.ts';
 import { resolvePlaceholders } from '../../cases/placeholders.ts';
 import type { CaseVariant, ConformanceCase } from '../../cases/types.ts';
 import type { TargetTraits } from '../../checks/outcome.ts';
-import { SetupError } from '../../errors.ts';
+import { describeError, SetupError } from '../../errors.ts';
 import type { Exchange } from '../../http/exchange.ts';
 import type { Obj } from '../../json.ts';
 import type { SubjectHandle, TargetAdapter } from '../../run-case.ts';
@@ -18,6 +18,9 @@ import type { NovaSession } from './session.ts';
 import type { NovaSetup, NovaUpdateRequest } from './types.ts';
 
 export type ServerCase = ConformanceCase<NovaUpdateRequest, NovaSetup>;
+
+/** One step undoing a case's setup (unlock, start): what it could not put back, or undefined. */
+type Undo = () => Promise<string | undefined>;
 
 interface SchemaEntry {
   min: string;
@@ -34,6 +37,20 @@ export function addNovaSchemas(schemas: SchemaRegistry): SchemaEntry[] {
   const table = index.map((e) => ({ ...e, schema: schemas.addFile(join(dir, e.schema)) }));
   schemas.addFile(join(dir, 'fault.schema.json'));
   return table;
+}
+
+/**
+ * Nova's error envelope: one member holding an object with a numeric `code`. Nova's faults
+ * (`{"badRequest": {"code": 400, "message": …}}`, openstack/nova nova/api/openstack/wsgi.py@26.2.2 Fault) and
+ * keystonemiddleware's 401 (`{"error": {"code": 401, "title": …, "message": …}}`,
+ * openstack/keystonemiddleware keystonemiddleware/auth_token/__init__.py@10.1.0#L682) both have it; a gateway's
+ * `{"message": "Unauthorized"}`, a string `error`, an HTML page or plain text do not.
+ */
+export function isNovaErrorEnvelope(body: unknown): boolean {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return false;
+  const members = Object.values(body as Obj);
+  const inner = members[0];
+  return members.length === 1 && typeof inner === 'object' && inner !== null && !Array.isArray(inner) && typeof (inner as Obj).code === 'number';
 }
 
 /** The microversion a response was negotiated at, from its `OpenStack-API-Version` echo. */
@@ -112,9 +129,22 @@ export function seedFields(c: ServerCase, maxMicroversion: string, shown?: Obj, 
   return Object.fromEntries(seeds.map((f) => [f.field, f.value]));
 }
 
-/** Polls the server until it shows `status` (a stop or start takes the compute service a moment). */
+/** "status ACTIVE, task state powering-off": what a server view says about a pending action. */
+export function serverState(server: Obj | undefined): string {
+  if (!server) return 'state unreadable';
+  const task = server['OS-EXT-STS:task_state'];
+  return `status ${String(server.status)}, task state ${typeof task === 'string' && task ? task : 'none'}`;
+}
+
+/** The server's state for a report, read at the target's max microversion (where every release shows the task state). */
+async function stateNow(s: NovaSession, id: string): Promise<string> {
+  const ex = await s.client.showServer(id, s.range.max);
+  return serverState((ex.response.json as Obj | undefined)?.server as Obj | undefined);
+}
+
+/** Polls the server until it shows `status` (a stop or start takes the compute service a moment), at most NOVA_ACTION_WAIT_SECONDS. */
 async function waitStatus(s: NovaSession, id: string, mv: string, status: string, exchanges: Exchange[]): Promise<boolean> {
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + s.actionWaitMs;
   for (;;) {
     const ex = await s.client.showServer(id, mv);
     if (((ex.response.json as Obj)?.server as Obj)?.status === status) return true;
@@ -127,8 +157,28 @@ async function waitStatus(s: NovaSession, id: string, mv: string, status: string
 }
 
 /**
+ * The undo of a stop: os-start, waited for like the stop. A server the run cannot bring back (a stop still
+ * pending answers 409, a start that never completes) is a leftover, named with its state.
+ */
+async function startAgain(s: NovaSession, id: string, mv: string, action: (body: Obj) => Promise<Exchange>): Promise<string | undefined> {
+  const ex = await action({ 'os-start': null });
+  if (ex.response.status === 202 && (await waitStatus(s, id, mv, 'ACTIVE', []))) return undefined;
+  const why = ex.response.status === 202 ? `os-start did not complete within ${s.actionWaitMs / 1000} s` : `os-start answered ${ex.response.status}`;
+  return `server ${id} left ${await stateNow(s, id)}: ${why} (the run could not restore it)`;
+}
+
+/** Whether a server view shows each of these editable fields with exactly this value. */
+export function showsAll(server: Obj, fields: Obj): boolean {
+  return Object.entries(fields).every(([field, value]) => {
+    const key = SHOWN_AS[field] ?? field;
+    return key in server && JSON.stringify(server[key]) === JSON.stringify(value);
+  });
+}
+
+/**
  * The case's setup on its server: the server's own availability zone for `${availabilityZone}`, an ordinary
- * update, the seed of distinctive values (`seed`), a lock, a stop. Each step that changes more than editable fields registers its undo.
+ * update (skipped when `shown`, a view the ledger proves current, already shows its values), the seed of distinctive
+ * values (`seed`), a lock, a stop. Each step that changes more than editable fields registers its undo.
  */
 async function setUp(
   s: NovaSession,
@@ -137,8 +187,9 @@ async function setUp(
   mv: string,
   vars: Record<string, string>,
   exchanges: Exchange[],
-  undo: (() => Promise<Exchange>)[],
+  undo: Undo[],
   seed: () => Promise<void>,
+  shown: Obj | undefined,
 ): Promise<void> {
   const setup = c.setup ?? {};
   const step = async (what: string, ex: Exchange, ok: number[]) => {
@@ -153,23 +204,29 @@ async function setUp(
     if (typeof zone !== 'string' || !zone) throw new SetupError(`server ${serverId} shows no OS-EXT-AZ:availability_zone`, [...exchanges, ex]);
     vars.availabilityZone = zone;
   }
-  if (setup.server) await step('update', await s.client.updateServer(serverId, resolvePlaceholders(setup.server, vars) as Obj, mv), [200]);
+  if (setup.server) {
+    const wanted = resolvePlaceholders(setup.server, vars) as Obj;
+    // The server as a read the ledger proves current shows every value already: the update would change nothing.
+    if (!(shown && showsAll(shown, wanted))) await step('update', await s.client.updateServer(serverId, wanted, mv), [200]);
+  }
   await seed();
   if (setup.lock) {
     await step('lock', await action({ lock: null }), [202]);
-    undo.push(() => action({ unlock: null }));
+    undo.push(async () => {
+      const ex = await action({ unlock: null });
+      return ex.response.status < 300 ? undefined : `server ${serverId}: ${ex.request.method} ${ex.request.url} answered ${ex.response.status}`;
+    });
   }
   // A server configured as already SHUTOFF (NOVA_SHUTOFF_SERVER_ID) needs no stop: targets without a compute
   // service cannot stop one.
   if (setup.stop && serverId !== s.shutoffServerId) {
     await step('os-stop', await action({ 'os-stop': null }), [202]);
-    undo.push(async () => {
-      const ex = await action({ 'os-start': null });
-      if (ex.response.status === 202 && !(await waitStatus(s, serverId, mv, 'ACTIVE', []))) return { ...ex, response: { ...ex.response, status: 504 } };
-      return ex;
-    });
+    undo.push(() => startAgain(s, serverId, mv, action));
     if (!(await waitStatus(s, serverId, mv, 'SHUTOFF', exchanges)))
-      throw new SetupError(`server ${serverId} was not SHUTOFF within 60 s of os-stop`, exchanges);
+      throw new SetupError(
+        `os-stop of server ${serverId} did not complete within ${s.actionWaitMs / 1000} s (${await stateNow(s, serverId)}): is the compute service running?`,
+        exchanges,
+      );
   }
 }
 
@@ -190,10 +247,17 @@ export function serversUpdateAdapter(s: NovaSession, schemaTable: SchemaEntry[])
       const inner = Object.values(obj)[0] as Obj | undefined;
       return typeof inner?.message === 'string' ? inner.message : undefined;
     },
+    upstreamErrorBody: isNovaErrorEnvelope,
   };
 
-  // Each leased server as its last GET showed it, until something updates it: spares a seed update per case.
-  const lastSeen = new Map<string, Obj>();
+  // Each leased server's last GET (its view, microversion and variant). It counts only while the ledger proves it is
+  // the last request the run sent about that server (engine/lifecycle/ledger.ts): then it spares the seed and setup
+  // updates that would change nothing and, at the same microversion, the next case's GET before.
+  const lastRead = new Map<string, { ex: Exchange; server: Obj; mv: string; by: string }>();
+  const current = (id: string | undefined) => {
+    const seen = id ? lastRead.get(id) : undefined;
+    return seen && s.ledger.isLatest(id as string, seen.ex) ? seen : undefined;
+  };
   return {
     traits,
     skipReason: (v) => serverSkipReason(v, s.facts),
@@ -201,20 +265,28 @@ export function serversUpdateAdapter(s: NovaSession, schemaTable: SchemaEntry[])
       const c = v.case;
       const req = c.request;
       const mv = v.variant ?? s.range.max;
+      const readMv = mv === 'latest' ? s.range.max : mv;
       const setupExchanges: Exchange[] = [];
       const which = req.server ?? 'own';
       const pool = c.setup?.stop && s.shutoffPool ? s.shutoffPool : s.pool;
-      const serverId = which === 'own' ? await pool.lease() : undefined;
+      // Preferably a server whose current view is at this microversion (its GET after is this case's GET before) and
+      // already shows the setup's values (no setup update).
+      const plainSetup = c.setup?.server && !JSON.stringify(c.setup.server).includes('${') ? c.setup.server : undefined;
+      const preference = (id: string) => {
+        const seen = current(id);
+        return seen ? (seen.mv === readMv ? 2 : 0) + (plainSetup && showsAll(seen.server, plainSetup) ? 1 : 0) : 0;
+      };
+      const serverId = which === 'own' ? await pool.lease(preference) : undefined;
       const readClient: NovaClient | undefined = which === 'alt' ? s.alt : s.client;
       const readId = which === 'alt' ? s.altServerId : serverId;
       const vars: Record<string, string> = { microversion: mv === 'latest' ? s.range.max : mv, maxMicroversion: s.targetMax, runId: s.runId };
       // Undone in reverse order when the case is over (unlock, start), whatever its verdict.
-      const undo: (() => Promise<Exchange>)[] = [];
+      const undo: Undo[] = [];
       const release = async () => {
         const problems: string[] = [];
         for (const step of undo.reverse()) {
-          const ex = await step();
-          if (ex.response.status >= 300) problems.push(`${ex.request.method} ${ex.request.url} answered ${ex.response.status}`);
+          const problem = await step();
+          if (problem) problems.push(problem);
         }
         if (serverId) pool.giveBack(serverId);
         return problems;
@@ -224,6 +296,8 @@ export function serversUpdateAdapter(s: NovaSession, schemaTable: SchemaEntry[])
       // before its lock or stop, which an update under test must meet as they are.
       const seedServer = async (id: string, shown: Obj | undefined, unshown: 'seed' | 'skip') => {
         const seed = seedFields(c, s.range.max, shown, unshown);
+        // The setup's own values stand (the view may be from before the setup update).
+        for (const field of Object.keys(c.setup?.server ?? {})) delete seed[field];
         if (Object.keys(seed).length === 0) return;
         const ex = await s.client.updateServer(id, seed, s.range.max);
         setupExchanges.push(ex);
@@ -235,11 +309,15 @@ export function serversUpdateAdapter(s: NovaSession, schemaTable: SchemaEntry[])
           // Fields the server's last GET showed without their seed value get it now; the rest waits for the GET
           // before (see read). A case that locks or stops its server is seeded in full first: its update must meet
           // the lock or stop as they are, and so must nothing else.
-          const seen = !c.setup?.server ? lastSeen.get(serverId) : undefined;
-          await setUp(s, c, serverId, mv, vars, setupExchanges, undo, () => seedServer(serverId, seen, seedFirst ? 'seed' : 'skip'));
+          // The server as the ledger proves it is at the lease. The setup update changes only the fields it names
+          // (anything else it changed shows in the GET before, which completes the seed again).
+          const shown = current(serverId)?.server;
+          await setUp(s, c, serverId, mv, vars, setupExchanges, undo, () => seedServer(serverId, shown, seedFirst ? 'seed' : 'skip'), shown);
         }
       } catch (err) {
-        await release();
+        const leftovers = await release();
+        if (err instanceof SetupError) err.leftovers.push(...leftovers);
+        else if (leftovers.length) throw new SetupError(`${describeError(err)}; left behind: ${leftovers.join('; ')}`, setupExchanges);
         throw err;
       }
       // The first read is the GET before, which completes the seed of a case not seeded first.
@@ -251,7 +329,22 @@ export function serversUpdateAdapter(s: NovaSession, schemaTable: SchemaEntry[])
         vars,
         setupExchanges,
         read: async () => {
-          const show = () => (readClient as NovaClient).showServer(readId ?? '', mv === 'latest' ? s.range.max : mv);
+          const show = () => (readClient as NovaClient).showServer(readId ?? '', readMv);
+          // The GET before may be the last read of this server, proven current, at this microversion.
+          const held = pendingSeed ? current(serverId) : undefined;
+          if (held && held.mv === readMv && Object.keys(seedFields(c, s.range.max, held.server, 'skip')).length === 0) {
+            pendingSeed = false;
+            return {
+              ...held.ex,
+              reused: `the GET of ${held.by}: no request about server ${serverId} was sent since (ledger), and it is leased to one case at a time`,
+            };
+          }
+          if (held && serverId && compareVersions(held.mv, readMv) >= 0) {
+            // The held view shows at least what this case can see (a higher microversion shows more of the seeded
+            // fields): seed what it lacks, then read.
+            await seedServer(serverId, held.server, 'skip');
+            pendingSeed = false;
+          }
           let ex = await show();
           let server = (ex.response.json as Obj | undefined)?.server as Obj | undefined;
           if (serverId && pendingSeed && ex.response.status === 200 && server) {
@@ -265,11 +358,10 @@ export function serversUpdateAdapter(s: NovaSession, schemaTable: SchemaEntry[])
             }
           }
           pendingSeed = false;
-          if (serverId && ex.response.status === 200 && server) lastSeen.set(serverId, server);
+          if (serverId && ex.response.status === 200 && server) lastRead.set(serverId, { ex, server, mv: readMv, by: v.id });
           return ex;
         },
         update: () => {
-          if (serverId) lastSeen.delete(serverId);
           const body = req.rawBody !== undefined ? req.rawBody : req.body === undefined ? undefined : JSON.stringify(resolvePlaceholders(req.body, vars));
           const token = req.auth === 'none' ? ('none' as const) : req.auth === 'bogus' ? { literal: `uc-bogus-${s.runId}-token` } : undefined;
           const sender = req.auth === 'reader' ? s.reader : s.client;

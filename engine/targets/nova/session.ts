@@ -3,6 +3,7 @@ import type { RunConfig } from '../../config/run.ts';
 import { SetupError } from '../../errors.ts';
 import type { Obj } from '../../json.ts';
 import { runPrefix } from '../../lifecycle/labels.ts';
+import { SubjectLedger } from '../../lifecycle/ledger.ts';
 import { Pool } from '../../lifecycle/pool.ts';
 import type { NovaClient } from './client.ts';
 import type { NovaTargetConfig } from './config.ts';
@@ -26,9 +27,13 @@ export interface NovaSession {
   /** The target's own max before OS_COMPUTE_API_VERSION capped it. */
   targetMax: string;
   pool: Pool<string>;
+  /** Every request the run's clients send about each server: proves a read still holds (engine/lifecycle/ledger.ts). */
+  ledger: SubjectLedger;
   /** The server configured as already SHUTOFF (NOVA_SHUTOFF_SERVER_ID), leased on its own by the stop setup. */
   shutoffServerId?: string;
   shutoffPool?: Pool<string>;
+  /** NOVA_ACTION_WAIT_SECONDS: the bound on a setup action (os-stop) and on the os-start undoing it. */
+  actionWaitMs: number;
   runId: string;
   close(): Promise<void>;
 }
@@ -82,6 +87,9 @@ export async function openNovaSession(cfg: NovaTargetConfig, run: RunConfig, fac
     await http.close();
     throw err;
   }
+  // Every client of the run records its requests about servers in one ledger, so none of them can go unseen.
+  const ledger = new SubjectLedger();
+  for (const c of [client, alt, reader]) if (c) c.ledger = ledger;
   const planPath = restorePlanPath(resolve(run.reportDir), run.runId);
   const plan: RestorePlan = { runId: run.runId, microversion: max, servers: [], created: [] };
   const save = () => saveRestorePlan(planPath, plan);
@@ -104,8 +112,10 @@ export async function openNovaSession(cfg: NovaTargetConfig, run: RunConfig, fac
     range,
     targetMax: facts.targetMax,
     pool: new Pool(serverIds),
+    ledger,
     shutoffServerId: cfg.shutoffServerId,
     shutoffPool: cfg.shutoffServerId ? new Pool([cfg.shutoffServerId]) : undefined,
+    actionWaitMs: cfg.actionWaitMs,
     runId: run.runId,
     async close() {
       try {
