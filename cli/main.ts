@@ -19,6 +19,7 @@ function firstSentence(message: string): string {
 }
 
 const USAGE = `usage: update-conformance [run] [selection] [--embedded] [--verbose] [--shard I/N] [--report-dir DIR] [--report subunit] [--concurrency N] [--baseline FILE [--update-baseline]]
+                          [--generate N [--seed S|daily]]
        update-conformance list [selection] [--json]
        update-conformance doctor [selection] [--shard I/N]
        update-conformance merge DIR DIR … [--report-dir OUT] [--baseline FILE]
@@ -38,6 +39,8 @@ commands:
 selection: --suite ${TARGET_NAMES.join(',')}  --case ID|GLOB[,…]  --tag TAG|!TAG[,…]  --rerun-failed RESULTS.json  (or CONFORMANCE_SUITES/CASES/TAGS/RERUN_FAILED)
 --verbose: one line per variant as it finishes (default: a progress line, then the failures grouped)
 --embedded (CONFORMANCE_EMBEDDED): a self-check of the embedded reference backends, not a verdict about an API
+--generate N [--seed S|daily] (CONFORMANCE_GENERATE, CONFORMANCE_SEED): add N generated variants per family (property-based,
+  replayable by the printed seed); a failing one is shrunk to a case file in the report directory
 --shard I/N (CONFORMANCE_SHARD): run only the variants whose id hashes to shard I of N; \`merge\` joins the shards' reports
 
 targets (environment or .env; every variable: .env.example):
@@ -74,6 +77,8 @@ const FLAG_VARIABLES = {
   shard: 'CONFORMANCE_SHARD',
   'rerun-failed': 'CONFORMANCE_RERUN_FAILED',
   report: 'CONFORMANCE_REPORTS',
+  generate: 'CONFORMANCE_GENERATE',
+  seed: 'CONFORMANCE_SEED',
 } as const;
 
 function withFlags(env: Env, values: Record<string, string | boolean | undefined>): Env {
@@ -105,6 +110,8 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       shard: { type: 'string' },
       'rerun-failed': { type: 'string' },
       report: { type: 'string' },
+      generate: { type: 'string' },
+      seed: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'V' },

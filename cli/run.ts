@@ -4,13 +4,14 @@ import { basename, resolve } from 'node:path';
 import { applyBaseline, loadBaseline, writeBaseline } from '../engine/baseline.ts';
 import { knownTags } from '../engine/cases/catalog.ts';
 import { checkSelection, isCaseSelected } from '../engine/cases/select.ts';
+import { describeGeneration } from '../engine/config/generation.ts';
 import { type Config, type Env, loadConfig } from '../engine/config/index.ts';
 import { knownSecrets, redactText } from '../engine/config/secrets.ts';
 import { ConfigError, describeError } from '../engine/errors.ts';
 import { EXIT } from '../engine/exit-codes.ts';
 import { COMPILED, PACKAGE_ROOT, packageInfo } from '../engine/paths.ts';
 import type { ProvidedRun } from '../engine/suite.ts';
-import { casesOf, selectedVariants, TARGETS } from '../engine/targets/index.ts';
+import { runCasesOf, selectedVariants, TARGETS } from '../engine/targets/index.ts';
 import type { AnyTarget } from '../engine/targets/target.ts';
 import ConformanceReporter, { meaningfulRunErrors } from '../reporters/conformance.ts';
 import type { RunReport } from '../reporters/model.ts';
@@ -77,8 +78,9 @@ export function chooseSuites(config: Config, purpose: 'run' | 'list' = 'run'): {
   }
   const requested = named ?? (embedded ? [...TARGETS] : configured);
   const sel = config.run.selection;
-  checkSelection(sel, requested.flatMap(casesOf), knownTags());
-  return { suites: requested.filter((t) => casesOf(t).some((c) => isCaseSelected(sel, c))), embedded };
+  const cases = (t: AnyTarget) => runCasesOf(t, config.run);
+  checkSelection(sel, requested.flatMap(cases), knownTags());
+  return { suites: requested.filter((t) => cases(t).some((c) => isCaseSelected(sel, c))), embedded };
 }
 
 /** The settings without any target's: the embedded backends are configured by their variables alone. */
@@ -104,7 +106,10 @@ export async function embeddedConfig(env: Env, config: Config, suites: AnyTarget
       ...withoutTargetSettings(env),
       ...backends.env,
       CONFORMANCE_RUN_ID: config.run.runId,
+      // The seed drawn for this run, not a second one.
+      ...(config.run.generate ? { CONFORMANCE_SEED: String(config.run.generate.seed) } : {}),
     });
+    if (loaded.run.generate && config.run.generate) loaded.run.generate.seedFrom = config.run.generate.seedFrom;
     return { config: { ...loaded, run: { ...loaded.run, embedded: true } }, close: () => backends.close() };
   } catch (err) {
     await backends.close();
@@ -167,6 +172,7 @@ async function runSuites(
   mkdirSync(reportDir, { recursive: true });
   let report: RunReport | undefined;
   log(`Run ${config.run.runId}: suites ${suites.map((t) => t.name).join(', ')}; reports in ${reportDir}`);
+  if (config.run.generate) log(`Generate: ${describeGeneration(config.run.generate)}`);
   const sonobuoy = config.run.sonobuoy;
   const total = suites.reduce((n, t) => n + selectedVariants(t, config.run, facts[t.name]).length, 0);
   const progress = sonobuoy?.progressPort ? new SonobuoyProgress(sonobuoy.progressPort, total, log) : undefined;
@@ -233,6 +239,7 @@ async function runSuites(
       runErrors: ['vitest ended without a report'],
     };
     final.interrupted ||= interrupted;
+    if (config.run.generate) final.generation = config.run.generate;
     if (startError) final.runErrors.push(`the suites could not run: ${describeError(startError)}`);
     final.runErrors = meaningfulRunErrors(final.runErrors, final.interrupted);
     if (final.interrupted) {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, inject, test } from 'vitest';
 import type { Config } from './config/index.ts';
 import { registerSecret } from './config/secrets.ts';
+import { generatedOrigin } from './generate/in-run.ts';
 import { type CaseResult, explain } from './results.ts';
 import { runCase } from './run-case.ts';
 import { type OpenedSuite, openSuite, selectedVariants } from './targets/open.ts';
@@ -49,6 +50,8 @@ export function defineConformanceSuite(target: AnyTarget): void {
     test.for(variants.map((v) => [v.id, v] as const))('%s', async ([, v], { task, skip }) => {
       if (!opened) throw new Error('target not opened');
       const result = await runCase(v, opened.adapter, opened.schemas, { fullEvidence: config.run.fullEvidence });
+      const generated = generatedOrigin(target, config.run.generate, v.case.id);
+      if (generated) result.generated = generated;
       task.meta.result = result;
       task.meta.target = opened.info;
       if (result.verdict === 'skip') skip(result.reason);

@@ -7,6 +7,7 @@
  * Problems outside any case (run errors, baseline problems) become test cases of a suite "update-conformance".
  */
 import { type CaseResult, explain } from '../engine/results.ts';
+import { generatedLabel } from './generation.ts';
 import { bySuite, type RunReport, sortResults } from './model.ts';
 import { judge } from './verdict.ts';
 
@@ -64,6 +65,8 @@ function testcase(r: CaseResult, indent: string): string {
   const props = [property('case-id', r.caseId), property('source', r.source.join('; '))];
   if (r.docConflict) props.push(property('doc-conflict', `document says ${r.docConflict.docSays}; upstream: ${r.docConflict.upstream}`));
   if (r.expectation) props.push(property('expectation', r.expectation));
+  if (r.generated) props.push(property('generated', generatedLabel(r)));
+  if (r.shrunk) props.push(property('shrunk-case', r.shrunk));
   props.push(property('verdict', r.verdict));
   if (r.baselined) props.push(property('baselined', r.baselined));
   const inner = [`${indent}  <properties>`, ...props.map((p) => `${indent}    ${p}`), `${indent}  </properties>`];
@@ -121,6 +124,8 @@ export function renderJunit(report: RunReport): string {
     const props = [property('run-id', report.runId), property('tool-version', report.tool.version), property('verdict', headline)];
     const kind = target?.kind ?? report.target?.kind;
     if (kind) props.push(property('target-kind', kind));
+    if (report.generation)
+      props.push(property('generate-seed', String(report.generation.seed)), property('generate-per-family', String(report.generation.perFamily)));
     if (target) props.push(property('target', target.url), property('target-version', target.version));
     if (target?.insecure) props.push(property('tls-verification', 'disabled'));
     suites.push(

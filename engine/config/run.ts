@@ -4,6 +4,7 @@ import { parseSelection, rerunVariants, type Selection } from '../cases/select.t
 import { parseShard, type Shard } from '../cases/shard.ts';
 import { ConfigError } from '../errors.ts';
 import { type Env, get, getBool, getInt } from './env.ts';
+import { type GenerationConfig, parseGeneration } from './generation.ts';
 
 /** Settings of the run itself, independent of the targets. */
 export interface RunConfig {
@@ -36,6 +37,8 @@ export interface RunConfig {
   baselineExpiryDays: number;
   /** CONFORMANCE_REPORTS: extra report formats beside the usual four (`subunit`). */
   extraReports: ExtraReport[];
+  /** CONFORMANCE_GENERATE / CONFORMANCE_SEED: generated variants per family, and their seed (engine/config/generation.ts). */
+  generate?: GenerationConfig;
   /** Running as a Sonobuoy plugin (SONOBUOY_RESULTS_DIR / SONOBUOY_PROGRESS_PORT, set by the Sonobuoy worker). */
   sonobuoy?: { resultsDir?: string; progressPort?: number };
 }
@@ -58,6 +61,8 @@ export const RUN_VARIABLES = [
   'CONFORMANCE_ENV_FILE',
   'CONFORMANCE_REPORTS',
   'CONFORMANCE_RERUN_FAILED',
+  'CONFORMANCE_GENERATE',
+  'CONFORMANCE_SEED',
   'SONOBUOY_RESULTS_DIR',
   'SONOBUOY_PROGRESS_PORT',
 ] as const;
@@ -122,6 +127,7 @@ export function loadRunConfig(env: Env, known: readonly string[]): RunConfig {
     }
   }
   const sonobuoy = parseSonobuoy(env);
+  const generate = parseGeneration(env);
   const sonobuoyReports = sonobuoy?.resultsDir ? join(sonobuoy.resultsDir, SONOBUOY_SUBDIR) : undefined;
   return {
     runId,
@@ -138,6 +144,7 @@ export function loadRunConfig(env: Env, known: readonly string[]): RunConfig {
     ci: isCi(env),
     baselineExpiryDays: getInt(env, 'CONFORMANCE_BASELINE_EXPIRY_DAYS', 90, 1, 3650),
     extraReports: parseExtraReports(get(env, 'CONFORMANCE_REPORTS')),
+    ...(generate ? { generate } : {}),
     ...(sonobuoy ? { sonobuoy } : {}),
   };
 }

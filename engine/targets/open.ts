@@ -9,7 +9,13 @@ import { inShard } from '../cases/shard.ts';
 import type { CaseVariant, ConformanceCase } from '../cases/types.ts';
 import type { Config, RunConfig } from '../config/index.ts';
 import { SetupError } from '../errors.ts';
+import { generatedCasesOf, generatedVariantsOf } from '../generate/in-run.ts';
 import type { AnyTarget, OpenedTarget, TargetInfo } from './target.ts';
+
+/** The cases a run has on a target: its case file's and the generated ones (`--generate`). */
+export function runCasesOf(target: AnyTarget, run: RunConfig): ConformanceCase[] {
+  return [...casesOf(target), ...generatedCasesOf(target, run.generate)];
+}
 
 /** The cases of a target, loaded and validated from its case file. */
 export function casesOf(target: AnyTarget): ConformanceCase[] {
@@ -23,7 +29,9 @@ export function casesOf(target: AnyTarget): ConformanceCase[] {
 
 /** The variants a run with these settings runs on a target: selected (CONFORMANCE_CASES/TAGS/RERUN_FAILED) and in its shard. */
 export function selectedVariants(target: AnyTarget, run: RunConfig, facts: unknown): CaseVariant[] {
-  return variantsOf(target, facts).filter((v) => isSelected(run.selection, v.id, v.case) && inShard(v.id, run.shard));
+  return [...variantsOf(target, facts), ...generatedVariantsOf(target, run.generate, facts)].filter(
+    (v) => isSelected(run.selection, v.id, v.case) && inShard(v.id, run.shard),
+  );
 }
 
 /** A target opened for a run, with the variants its facts give: what the suites, self-tests and benchmarks drive. */
