@@ -19,7 +19,7 @@ function firstSentence(message: string): string {
 }
 
 const USAGE = `usage: update-conformance [run] [selection] [--embedded] [--verbose] [--shard I/N] [--report-dir DIR] [--report subunit] [--concurrency N] [--baseline FILE [--update-baseline]]
-                          [--generate N [--seed S|daily]]
+                          [--generate N [--seed S|daily]] [--cases FILE[,…]]
        update-conformance list [selection] [--json]
        update-conformance doctor [selection] [--shard I/N]
        update-conformance merge DIR DIR … [--report-dir OUT] [--baseline FILE]
@@ -41,6 +41,7 @@ selection: --suite ${TARGET_NAMES.join(',')}  --case ID|GLOB[,…]  --tag TAG|!T
 --embedded (CONFORMANCE_EMBEDDED): a self-check of the embedded reference backends, not a verdict about an API
 --generate N [--seed S|daily] (CONFORMANCE_GENERATE, CONFORMANCE_SEED): add N generated variants per family (property-based,
   replayable by the printed seed); a failing one is shrunk to a case file in the report directory
+--cases FILE[,…] (CONFORMANCE_CASE_FILES): case files run beside the suites' own (e.g. a shrunk counterexample)
 --shard I/N (CONFORMANCE_SHARD): run only the variants whose id hashes to shard I of N; \`merge\` joins the shards' reports
 
 targets (environment or .env; every variable: .env.example):
@@ -79,6 +80,7 @@ const FLAG_VARIABLES = {
   report: 'CONFORMANCE_REPORTS',
   generate: 'CONFORMANCE_GENERATE',
   seed: 'CONFORMANCE_SEED',
+  cases: 'CONFORMANCE_CASE_FILES',
 } as const;
 
 function withFlags(env: Env, values: Record<string, string | boolean | undefined>): Env {
@@ -112,6 +114,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       report: { type: 'string' },
       generate: { type: 'string' },
       seed: { type: 'string' },
+      cases: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'V' },

@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { applyBaseline, loadBaseline, writeBaseline } from '../engine/baseline.ts';
 import { knownTags } from '../engine/cases/catalog.ts';
+import { suiteOfCaseFile } from '../engine/cases/extra.ts';
 import { checkSelection, isCaseSelected } from '../engine/cases/select.ts';
 import { describeGeneration } from '../engine/config/generation.ts';
 import { type Config, type Env, loadConfig } from '../engine/config/index.ts';
@@ -20,6 +21,7 @@ import { judge } from '../reporters/verdict.ts';
 import { writeReports } from '../reporters/write.ts';
 import { startEmbedded } from './embedded.ts';
 import { scanForSecrets } from './secret-scan.ts';
+import { shrinkFailures } from './shrink.ts';
 
 // The suites run as vitest test files: the TypeScript sources in a checkout, the compiled ones when installed.
 const SUITES_DIR = COMPILED ? 'dist/suites' : 'suites';
@@ -77,6 +79,12 @@ export function chooseSuites(config: Config, purpose: 'run' | 'list' = 'run'): {
     );
   }
   const requested = named ?? (embedded ? [...TARGETS] : configured);
+  for (const f of config.run.caseFiles) {
+    const suite = suiteOfCaseFile(f);
+    if (!requested.some((t) => t.suite === suite)) {
+      throw new ConfigError('CONFORMANCE_CASE_FILES', `${f} holds cases of ${suite}, which this run does not run`, 'configure that target or drop the file');
+    }
+  }
   const sel = config.run.selection;
   const cases = (t: AnyTarget) => runCasesOf(t, config.run);
   checkSelection(sel, requested.flatMap(cases), knownTags());
@@ -246,6 +254,7 @@ async function runSuites(
       const notRun = suites.filter((t) => !final.results.some((r) => r.suite === t.suite)).map((t) => t.suite);
       if (notRun.length) final.notRun = notRun;
     }
+    await shrinkFailures(config, suites, facts, final, reportDir, log);
     await sweepAfterRun(config, final, log);
     if (final.results.length === 0 && !final.interrupted) {
       // Nothing ran: the reports of an earlier run stay as they were rather than being replaced by an empty one.

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { parseCaseFiles } from '../cases/extra.ts';
 import { parseSelection, rerunVariants, type Selection } from '../cases/select.ts';
 import { parseShard, type Shard } from '../cases/shard.ts';
 import { ConfigError } from '../errors.ts';
@@ -39,6 +40,8 @@ export interface RunConfig {
   extraReports: ExtraReport[];
   /** CONFORMANCE_GENERATE / CONFORMANCE_SEED: generated variants per family, and their seed (engine/config/generation.ts). */
   generate?: GenerationConfig;
+  /** CONFORMANCE_CASE_FILES: case files run beside the targets' own (engine/cases/extra.ts), absolute paths. */
+  caseFiles: string[];
   /** Running as a Sonobuoy plugin (SONOBUOY_RESULTS_DIR / SONOBUOY_PROGRESS_PORT, set by the Sonobuoy worker). */
   sonobuoy?: { resultsDir?: string; progressPort?: number };
 }
@@ -63,6 +66,7 @@ export const RUN_VARIABLES = [
   'CONFORMANCE_RERUN_FAILED',
   'CONFORMANCE_GENERATE',
   'CONFORMANCE_SEED',
+  'CONFORMANCE_CASE_FILES',
   'SONOBUOY_RESULTS_DIR',
   'SONOBUOY_PROGRESS_PORT',
 ] as const;
@@ -144,6 +148,7 @@ export function loadRunConfig(env: Env, known: readonly string[]): RunConfig {
     ci: isCi(env),
     baselineExpiryDays: getInt(env, 'CONFORMANCE_BASELINE_EXPIRY_DAYS', 90, 1, 3650),
     extraReports: parseExtraReports(get(env, 'CONFORMANCE_REPORTS')),
+    caseFiles: parseCaseFiles(env),
     ...(generate ? { generate } : {}),
     ...(sonobuoy ? { sonobuoy } : {}),
   };

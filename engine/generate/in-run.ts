@@ -3,8 +3,7 @@
  * run's seed, expanded into variants exactly as the curated cases are (target.variants with the discovered facts,
  * then the expectation of the target's release). Needs only the target module itself, not the registry.
  */
-import { scopeVariants } from '../cases/scope.ts';
-import type { CaseVariant, ConformanceCase } from '../cases/types.ts';
+import type { ConformanceCase } from '../cases/types.ts';
 import type { GenerationConfig } from '../config/generation.ts';
 import type { GeneratedOrigin } from '../results.ts';
 import type { AnyTarget } from '../targets/target.ts';
@@ -15,11 +14,6 @@ export function generatedCasesOf(target: AnyTarget, g: GenerationConfig | undefi
   const spec = target.generation;
   if (!g || !spec) return [];
   return [...streamCases(() => spec.idPrefix, spec.families, g.seed, g.perFamily * spec.families.length)];
-}
-
-export function generatedVariantsOf(target: AnyTarget, g: GenerationConfig | undefined, facts: unknown): CaseVariant[] {
-  const cases = generatedCasesOf(target, g);
-  return cases.length ? scopeVariants(target.variants(cases, facts), target.upstreamVersion(facts)) : [];
 }
 
 /** What a result of a generated variant says about its origin: family, seed, number in the stream. */
