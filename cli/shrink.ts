@@ -61,7 +61,8 @@ export async function shrinkFailures(
         const path = writeShrunkCase(target, spec.idPrefix, spec.document, shrunk, r, reportDir);
         const summary = `${shrunk.shrinks} shrink step(s), ${shrunk.candidates} candidate(s), ${shrunk.requests} requests, ${(shrunk.ms / 1000).toFixed(1)} s${shrunk.exhausted ? ', budget spent' : ''}; fails: ${explain(shrunk.result)}`;
         r.shrunk = path;
-        (report.shrunk ??= []).push({ from: r.id, family: r.generated?.family ?? '', path, original: shrunk.original, minimal: shrunk.minimal, summary });
+        report.shrunk ??= [];
+        report.shrunk.push({ from: r.id, family: r.generated?.family ?? '', path, original: shrunk.original, minimal: shrunk.minimal, summary });
         log(`  ${r.id} → ${path}`);
         log(`    original input: ${JSON.stringify(shrunk.original)}`);
         log(`    minimal input:  ${JSON.stringify(shrunk.minimal)} (${summary})`);
