@@ -10,7 +10,7 @@ import { caseSchemaViolations } from '../cases/load.ts';
 import type { CaseVariant, ConformanceCase } from '../cases/types.ts';
 import type { CaseResult } from '../results.ts';
 import type { TargetName } from '../targets/index.ts';
-import type { Family, GenerationSpec, GenOrigin, TargetVersionRange } from './family.ts';
+import { buildCase, type Family, type GenerationSpec, type GenOrigin, type TargetVersionRange } from './family.ts';
 import { fc } from './fc.ts';
 // The only dependency on the targets: which suites exist and how each is generated.
 import { caseSchemaOf, GENERATION_SPECS } from './specs.ts';
@@ -152,7 +152,7 @@ export interface ShrinkReport {
  */
 export async function shrinkFailure(kind: string, seed: number, run: CaseRunner, opts: ShrinkOptions = {}): Promise<ShrinkReport> {
   const family = familyByName(kind);
-  const build = (input: unknown): ConformanceCase => family.build(input, { id: caseId(family, 'shrunk'), seed, index: -1 } satisfies GenOrigin);
+  const build = (input: unknown): ConformanceCase => buildCase(family, input, { id: caseId(family, 'shrunk'), seed, index: -1 } satisfies GenOrigin);
   let original: ShrinkStep | undefined;
   let errors = 0;
   const property = fc.asyncProperty(family.arbitrary(), async (input) => {

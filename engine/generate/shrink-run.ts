@@ -6,7 +6,7 @@
  */
 import type { ConformanceCase } from '../cases/types.ts';
 import type { CaseResult } from '../results.ts';
-import type { Family, GenerationSpec } from './family.ts';
+import { buildCase, type Family, type GenerationSpec } from './family.ts';
 import { fc } from './fc.ts';
 import { CHUNK, parseGeneratedId, replayOf } from './stream.ts';
 
@@ -67,7 +67,7 @@ export async function shrinkGenerated(
       return true;
     }
     candidates++;
-    const c = family.build(input, { id, seed, index: -1 });
+    const c = buildCase(family, input, { id, seed, index: -1 });
     const result = await run(c);
     requests += result.requests;
     if (candidates === 1) original = input;

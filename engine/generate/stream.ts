@@ -6,7 +6,7 @@
  * stays flat for any count) and any single case can be rebuilt on its own — and replayed by fc.check (`replayOf`).
  */
 import type { ConformanceCase } from '../cases/types.ts';
-import type { Family } from './family.ts';
+import { buildCase, type Family } from './family.ts';
 import { fc } from './fc.ts';
 
 export const CHUNK = 256;
@@ -59,6 +59,6 @@ export function* streamCases(idPrefix: (f: Family) => string, families: readonly
     const family = families[f] as Family;
     const k = Math.floor(i / families.length);
     const input = (inputs[f] as (seed: number, index: number) => unknown)(seed, k);
-    yield family.build(input, { id: caseIdIn(idPrefix(family), family, i), seed, index: k });
+    yield buildCase(family, input, { id: caseIdIn(idPrefix(family), family, i), seed, index: k });
   }
 }

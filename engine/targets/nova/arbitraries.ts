@@ -143,3 +143,36 @@ export const invalidIPv6 = (): Arbitrary<string> => {
     fc.constant(''),
   );
 };
+
+/** 2.94+ `parameter_types.fqdn`: `^[a-zA-Z0-9-._]*$`, 1 to 255 characters. */
+const FQDN_RE = /^[a-zA-Z0-9-._]*$/;
+export const isFqdnHostname = (v: string): boolean => v.length >= 1 && v.length <= 255 && FQDN_RE.test(v);
+
+/** A 2.94+ hostname: dot-joined labels of letters, digits and inner dashes (the shape Nova documents), up to 255. */
+export const validFqdnHostname = (): Arbitrary<string> => {
+  const label = (max: number) => edged(charOf(HOST_EDGE), strOf(HOST_MIDDLE, 0, max), charOf(HOST_EDGE));
+  return fc
+    .oneof(
+      { weight: 4, arbitrary: fc.array(label(12), { minLength: 1, maxLength: 4 }).map((l) => l.join('.')) },
+      {
+        weight: 1,
+        arbitrary: fc.array(label(61), { minLength: 4, maxLength: 4 }).map((l) =>
+          l
+            .join('.')
+            .slice(0, 255)
+            .replace(/[-.]+$/, ''),
+        ),
+      },
+    )
+    .filter(isFqdnHostname);
+};
+
+/** A hostname 2.94+ rejects: empty, over 255 characters, or a character outside letters, digits, `-`, `.`, `_`. */
+export const invalidFqdnHostname = (): Arbitrary<string> =>
+  fc
+    .oneof(
+      fc.constant(''),
+      strOf(HOST_EDGE, 256, 300),
+      fc.tuple(strOf(HOST_EDGE, 0, 10), charOf([' ', '/', '@', '!', ':', '*', ',', '~', 'é']), strOf(HOST_EDGE, 0, 10)).map(([a, c, z]) => `${a}${c}${z}`),
+    )
+    .filter((v) => !isFqdnHostname(v));
