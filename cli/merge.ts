@@ -92,6 +92,11 @@ export function mergeReports(reports: RunReport[], names: string[] = reports.map
   const kinds = [...new Set(reports.map((r) => r.target?.kind ?? (r.targets.some((t) => t.kind === 'embedded') ? 'embedded' : 'configured')))];
   if (kinds.length > 1) runErrors.push('merge: runs against the embedded reference backends and against a configured target mixed');
   const runIds = [...new Set(reports.map((r) => r.runId))];
+  // Shards of a generated run share its seed (given to each); different seeds are different streams.
+  const seeds = [...new Set(reports.flatMap((r) => (r.generation ? [r.generation.seed] : [])))];
+  if (seeds.length > 1) runErrors.push(`merge: the reports generated their variants from different seeds (${seeds.join(', ')})`);
+  const generation = reports.find((r) => r.generation)?.generation;
+  const shrunk = reports.flatMap((r) => r.shrunk ?? []);
   return {
     ...(kinds.length ? { target: { kind: kinds.includes('embedded') ? 'embedded' : 'configured' } } : {}),
     tool: first.tool,
@@ -102,6 +107,8 @@ export function mergeReports(reports: RunReport[], names: string[] = reports.map
     targets,
     results: [...byId.values()],
     runErrors,
+    ...(generation ? { generation } : {}),
+    ...(shrunk.length ? { shrunk } : {}),
   };
 }
 

@@ -103,9 +103,12 @@ describe('run --generate against the embedded reference backends', () => {
     expect(faithful.code).toBe(0);
   });
 
-  test('a seed without --generate is a configuration error naming both settings', async () => {
+  test('a seed without --generate, or a sharded generated run without a seed, is a configuration error', async () => {
     const noGen = await runMain(['run', '--embedded', '--seed', '4'], { CONFORMANCE_REPORT_DIR: reportDir('generate-bad') });
     expect(noGen.code).toBe(2);
     expect(noGen.err.join('\n')).toMatch(/CONFORMANCE_SEED.*CONFORMANCE_GENERATE/);
+    const sharded = await runMain(['run', '--embedded', '--generate', '1', '--shard', '1/2'], { CONFORMANCE_REPORT_DIR: reportDir('generate-bad') });
+    expect(sharded.code).toBe(2);
+    expect(sharded.err.join('\n')).toMatch(/CONFORMANCE_SEED.*same --seed/);
   });
 });

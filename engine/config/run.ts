@@ -132,6 +132,10 @@ export function loadRunConfig(env: Env, known: readonly string[]): RunConfig {
   }
   const sonobuoy = parseSonobuoy(env);
   const generate = parseGeneration(env);
+  if (generate?.seedFrom === 'drawn' && env.CONFORMANCE_SHARD) {
+    // Each shard would draw a seed of its own: its share of another stream of cases.
+    throw new ConfigError('CONFORMANCE_SEED', 'is needed when a generated run is sharded (CONFORMANCE_SHARD)', 'give every shard the same --seed');
+  }
   const sonobuoyReports = sonobuoy?.resultsDir ? join(sonobuoy.resultsDir, SONOBUOY_SUBDIR) : undefined;
   return {
     runId,
