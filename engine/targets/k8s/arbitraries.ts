@@ -12,6 +12,7 @@ const QN_MIDDLE = [...ALNUM, '-', '_', '.'];
 /** The name part of a qualified name: `([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]`, at most 63 characters. */
 export const qualifiedNamePart = (): Arbitrary<string> =>
   fc.oneof(
+    { withCrossShrink: true },
     { weight: 4, arbitrary: edged(charOf(ALNUM), strOf(QN_MIDDLE, 0, 20), charOf(ALNUM)) },
     { weight: 1, arbitrary: edged(charOf(ALNUM), strOf(QN_MIDDLE, 40, 61), charOf(ALNUM)) },
   );
@@ -21,6 +22,7 @@ const dnsLabel = (max: number) => edged(charOf(LOWER_ALNUM), strOf([...LOWER_ALN
 /** A DNS-1123 subdomain (prefix of a qualified name): mostly short, sometimes close to the 253-character limit. */
 export const dnsSubdomain = (): Arbitrary<string> =>
   fc.oneof(
+    { withCrossShrink: true },
     { weight: 6, arbitrary: fc.array(dnsLabel(12), { minLength: 1, maxLength: 3 }).map((labels) => labels.join('.')) },
     {
       weight: 1,
@@ -67,7 +69,7 @@ export const validLabelKey = (): Arbitrary<string> =>
 
 /** A valid label value: empty or a qualified name part (at most 63 characters). */
 export const validLabelValue = (): Arbitrary<string> =>
-  fc.oneof({ weight: 1, arbitrary: fc.constant('') }, { weight: 9, arbitrary: qualifiedNamePart() }).filter(isValidLabelValue);
+  fc.oneof({ withCrossShrink: true }, { weight: 1, arbitrary: fc.constant('') }, { weight: 9, arbitrary: qualifiedNamePart() }).filter(isValidLabelValue);
 
 /** Characters outside `[-A-Za-z0-9_.]` (no `$`: strategic-merge-patch directives start with it). */
 const QN_BAD = [' ', '/', ':', '@', '!', '#', '%', '&', '*', '+', '=', ',', ';', '?', '~', '"', "'", '(', ')', 'é', '中'];
@@ -126,6 +128,7 @@ export const ANNOTATIONS_MARGIN = 4096;
 /** An annotation value: short printable text, or large, up to the limit less the margin (ASCII, one byte each). */
 export const validAnnotationValue = (): Arbitrary<string> =>
   fc.oneof(
+    { withCrossShrink: true },
     { weight: 4, arbitrary: fc.string({ maxLength: 200, unit: 'grapheme-ascii' }) },
     { weight: 1, arbitrary: fc.integer({ min: 1000, max: ANNOTATIONS_LIMIT - ANNOTATIONS_MARGIN }).map((n) => 'x'.repeat(n)) },
   );
