@@ -258,7 +258,8 @@ export const deadlineIncrease = (): Arbitrary<[number, number]> =>
 
 export interface Toleration {
   key: string;
-  operator: 'Exists' | 'Equal';
+  /** Any string on the invalid side (ValidateTolerations: Equal, Exists, or empty for Equal). */
+  operator: string;
   value?: string;
   effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
   tolerationSeconds?: number;
@@ -285,8 +286,10 @@ export const validToleration = (): Arbitrary<Toleration> =>
 /** Which rule an invalid toleration breaks, and the cause field upstream reports for it (index filled in by the family). */
 export interface InvalidToleration {
   toleration: Toleration;
-  breaks: 'effect' | 'key';
+  breaks: 'effect' | 'key' | 'exists-value' | 'equal-value' | 'operator' | 'empty-key';
 }
+
+const NOT_OPERATORS = ['In', 'NotIn', 'exists', 'equal', 'EXISTS', 'Gt', 'DoesNotExist'];
 
 /** A toleration ValidateTolerations rejects: tolerationSeconds with a non-NoExecute effect, or a key that is not a qualified name. */
 export const invalidToleration = (): Arbitrary<InvalidToleration> =>
@@ -297,4 +300,15 @@ export const invalidToleration = (): Arbitrary<InvalidToleration> =>
     fc
       .tuple(invalidLabelKey(), fc.constantFrom('NoSchedule' as const, 'PreferNoSchedule' as const, 'NoExecute' as const))
       .map(([key, effect]): InvalidToleration => ({ toleration: { key, operator: 'Exists', effect }, breaks: 'key' })),
+    // operator and value: a value with Exists, an invalid label value with Equal, another operator, Equal without a key.
+    fc
+      .tuple(tolerationKey(), qualifiedNamePart())
+      .map(([key, value]): InvalidToleration => ({ toleration: { key, operator: 'Exists', value, effect: 'NoSchedule' }, breaks: 'exists-value' })),
+    fc
+      .tuple(tolerationKey(), invalidLabelValue())
+      .map(([key, value]): InvalidToleration => ({ toleration: { key, operator: 'Equal', value, effect: 'NoSchedule' }, breaks: 'equal-value' })),
+    fc
+      .tuple(tolerationKey(), fc.constantFrom(...NOT_OPERATORS))
+      .map(([key, operator]): InvalidToleration => ({ toleration: { key, operator, effect: 'NoSchedule' }, breaks: 'operator' })),
+    qualifiedNamePart().map((value): InvalidToleration => ({ toleration: { key: '', operator: 'Equal', value, effect: 'NoSchedule' }, breaks: 'empty-key' })),
   );

@@ -259,12 +259,22 @@ interface InvalidTolerationInput {
   type: PatchType;
 }
 
+/** The cause ValidateTolerations reports for each broken rule (the appended toleration is the third, index 2). */
+const TOLERATION_CAUSE: Record<A.InvalidToleration['breaks'], { field: string; reason: string; messageIncludes?: string }> = {
+  effect: { field: 'spec.tolerations[2].effect', reason: 'FieldValueInvalid', messageIncludes: 'NoExecute' },
+  key: { field: 'spec.tolerations[2].key', reason: 'FieldValueInvalid' },
+  'exists-value': { field: 'spec.tolerations[2].operator', reason: 'FieldValueInvalid', messageIncludes: "value must be empty when `operator` is 'Exists'" },
+  'equal-value': { field: 'spec.tolerations[2].operator', reason: 'FieldValueInvalid' },
+  operator: { field: 'spec.tolerations[2].operator', reason: 'FieldValueNotSupported' },
+  'empty-key': { field: 'spec.tolerations[2].operator', reason: 'FieldValueInvalid', messageIncludes: 'operator must be Exists when `key` is empty' },
+};
+
 const tolerationInvalid: Family<InvalidTolerationInput> = {
   name: 'toleration-invalid',
   rules: ['k8s.spec.toleration.syntax'],
   suite: 'k8s',
   kind: 'forbidden',
-  rule: 'appending an invalid toleration (tolerationSeconds without NoExecute, a key that is not a qualified name) is rejected with 422',
+  rule: 'appending an invalid toleration (tolerationSeconds without NoExecute, a key that is not a qualified name, a value with Exists, an invalid value with Equal, another operator, Equal without a key) is rejected with 422',
   arbitrary: () => fc.record({ bad: A.invalidToleration(), type: fc.constantFrom<PatchType>('json-patch', 'merge-patch') }),
   build: ({ bad, type }, o): PodCase => ({
     id: o.id,
@@ -277,11 +287,7 @@ const tolerationInvalid: Family<InvalidTolerationInput> = {
       status: 422,
       error: {
         reason: 'Invalid',
-        causes: [
-          bad.breaks === 'effect'
-            ? { field: 'spec.tolerations[2].effect', reason: 'FieldValueInvalid', messageIncludes: 'NoExecute' }
-            : { field: 'spec.tolerations[2].key', reason: 'FieldValueInvalid' },
-        ],
+        causes: [TOLERATION_CAUSE[bad.breaks]],
       },
     },
     source: [...TOLERATION_SOURCES, originSource(o, 'toleration-invalid')],
