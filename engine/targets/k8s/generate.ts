@@ -33,7 +33,17 @@ const labelTypes = () => fc.constantFrom<PatchType>('merge-patch', 'json-patch',
 
 const labelValue: Family<LabelInput> = {
   name: 'label-value',
-  rules: ['k8s.meta.label-key.prefix', 'k8s.meta.label-key.name', 'k8s.meta.label-value.syntax', 'k8s.meta.label-value.length'],
+  rules: [
+    'k8s.meta.labels.mutable',
+    'k8s.meta.label-key.name-charset',
+    'k8s.meta.label-key.name-ends',
+    'k8s.meta.label-key.name-length:accepted',
+    'k8s.meta.label-key.prefix-subdomain',
+    'k8s.meta.label-key.prefix-length:accepted',
+    'k8s.meta.label-value.charset',
+    'k8s.meta.label-value.ends',
+    'k8s.meta.label-value.length:accepted',
+  ],
   suite: 'k8s',
   kind: 'allowed',
   rule: 'a label with a valid key and value is accepted, stored, and changes nothing else',
@@ -58,7 +68,7 @@ const labelValue: Family<LabelInput> = {
 
 const labelValueInvalid: Family<LabelInput> = {
   name: 'label-value-invalid',
-  rules: ['k8s.meta.label-value.syntax', 'k8s.meta.label-value.length'],
+  rules: ['k8s.meta.label-value.charset', 'k8s.meta.label-value.ends', 'k8s.meta.label-value.length:rejected'],
   suite: 'k8s',
   kind: 'forbidden',
   rule: 'a label value that is not empty or a qualified name part (≤ 63 characters) is rejected with 422 on metadata.labels',
@@ -77,7 +87,15 @@ const labelValueInvalid: Family<LabelInput> = {
 
 const labelKeyInvalid: Family<LabelInput> = {
   name: 'label-key-invalid',
-  rules: ['k8s.meta.label-key.prefix', 'k8s.meta.label-key.name'],
+  rules: [
+    'k8s.meta.label-key.name-charset',
+    'k8s.meta.label-key.name-ends',
+    'k8s.meta.label-key.name-length:rejected',
+    'k8s.meta.label-key.prefix-subdomain',
+    'k8s.meta.label-key.prefix-length:rejected',
+    'k8s.meta.label-key.prefix-empty',
+    'k8s.meta.label-key.slashes',
+  ],
   suite: 'k8s',
   kind: 'forbidden',
   rule: 'a label key that is not a qualified name (optional DNS-1123 subdomain prefix) is rejected with 422 on metadata.labels',
@@ -125,7 +143,7 @@ const image: Family<ImageInput> = {
 
 const imageInvalid: Family<ImageInput> = {
   name: 'image-invalid',
-  rules: ['k8s.spec.container.image-whitespace'],
+  rules: ['k8s.spec.container-image.whitespace'],
   suite: 'k8s',
   kind: 'forbidden',
   rule: 'a container image with leading or trailing whitespace is rejected with 422 on spec.containers[0].image',
@@ -163,7 +181,7 @@ const DEADLINE_SOURCE =
 
 const deadlineDecrease: Family<DeadlineInput> = {
   name: 'active-deadline-decrease',
-  rules: ['k8s.spec.active-deadline.decrease-only'],
+  rules: ['k8s.spec.active-deadline.decrease-only', 'k8s.spec.active-deadline.range:accepted'],
   suite: 'k8s',
   kind: 'allowed',
   rule: 'lowering (or keeping) a set activeDeadlineSeconds is accepted',
@@ -230,7 +248,7 @@ interface TolerationInput {
 
 const tolerationAdd: Family<TolerationInput> = {
   name: 'toleration-add',
-  rules: ['k8s.spec.tolerations.add-only', 'k8s.spec.toleration.syntax'],
+  rules: ['k8s.spec.tolerations.additions-only', 'k8s.spec.tolerations.syntax'],
   suite: 'k8s',
   kind: 'allowed',
   rule: 'appending a valid toleration is accepted and keeps the existing ones',
@@ -271,7 +289,7 @@ const TOLERATION_CAUSE: Record<A.InvalidToleration['breaks'], { field: string; r
 
 const tolerationInvalid: Family<InvalidTolerationInput> = {
   name: 'toleration-invalid',
-  rules: ['k8s.spec.toleration.syntax'],
+  rules: ['k8s.spec.tolerations.syntax'],
   suite: 'k8s',
   kind: 'forbidden',
   rule: 'appending an invalid toleration (tolerationSeconds without NoExecute, a key that is not a qualified name, a value with Exists, an invalid value with Equal, another operator, Equal without a key) is rejected with 422',
@@ -308,7 +326,7 @@ const annotation: Family<LabelInput> = {
   name: 'annotation',
   suite: 'k8s',
   kind: 'allowed',
-  rules: ['k8s.meta.annotation-key.syntax', 'k8s.meta.annotations.total-size'],
+  rules: ['k8s.meta.annotations.mutable', 'k8s.meta.annotation-key.qualified-name', 'k8s.meta.annotations.total-size:accepted'],
   rule: 'an annotation with a qualified key (any letter case) and a value that keeps the total under 256 KiB is accepted and stored',
   arbitrary: () => fc.record({ key: A.validAnnotationKey(), value: A.validAnnotationValue(), type: labelTypes() }),
   build: ({ key, value, type }, o): PodCase => ({
@@ -327,7 +345,7 @@ const annotationKeyInvalid: Family<LabelInput> = {
   name: 'annotation-key-invalid',
   suite: 'k8s',
   kind: 'forbidden',
-  rules: ['k8s.meta.annotation-key.syntax'],
+  rules: ['k8s.meta.annotation-key.qualified-name'],
   rule: 'an annotation key that is not a qualified name, even lower-cased, is rejected with 422 on metadata.annotations',
   arbitrary: () => fc.record({ key: A.invalidAnnotationKey(), value: A.validLabelValue(), type: labelTypes() }),
   build: ({ key, value, type }, o): PodCase => ({
@@ -352,7 +370,7 @@ const annotationsTooLarge: Family<SizeInput> = {
   name: 'annotations-too-large',
   suite: 'k8s',
   kind: 'forbidden',
-  rules: ['k8s.meta.annotations.total-size'],
+  rules: ['k8s.meta.annotations.total-size:rejected'],
   rule: 'annotations over 256 KiB in all (here one value alone) are rejected with 422 FieldValueTooLong on metadata.annotations',
   arbitrary: () =>
     fc.record({ key: A.validAnnotationKey(), bytes: fc.integer({ min: A.ANNOTATIONS_LIMIT + 1, max: A.ANNOTATIONS_LIMIT + 40_000 }), type: labelTypes() }),
@@ -389,7 +407,7 @@ const finalizer: Family<FinalizerInput> = {
   name: 'finalizer',
   suite: 'k8s',
   kind: 'allowed',
-  rules: ['k8s.meta.finalizer.name'],
+  rules: ['k8s.meta.finalizers.mutable', 'k8s.meta.finalizer.qualified-name', 'k8s.pod.finalizer.fully-qualified'],
   rule: 'adding a finalizer with a prefixed qualified name, or a standard one, is accepted (dryRun=All)',
   arbitrary: () => fc.record({ name: A.validFinalizer(), type: labelTypes() }),
   build: ({ name, type }, o): PodCase => ({
@@ -413,7 +431,7 @@ const finalizerInvalid: Family<InvalidFinalizerInput> = {
   name: 'finalizer-invalid',
   suite: 'k8s',
   kind: 'forbidden',
-  rules: ['k8s.meta.finalizer.name'],
+  rules: ['k8s.meta.finalizer.qualified-name', 'k8s.pod.finalizer.fully-qualified'],
   rule: 'a finalizer that is not a qualified name, or unprefixed and not a standard one, is rejected with 422 on metadata.finalizers[0]',
   arbitrary: () => fc.record({ bad: A.invalidFinalizer(), type: labelTypes() }),
   build: ({ bad, type }, o): PodCase => ({
@@ -454,7 +472,15 @@ const ownerReference: Family<OwnerInput> = {
   name: 'owner-reference',
   suite: 'k8s',
   kind: 'allowed',
-  rules: ['k8s.meta.owner-reference.fields'],
+  rules: [
+    'k8s.meta.owner-refs.mutable',
+    'k8s.meta.owner-ref.api-version',
+    'k8s.meta.owner-ref.kind',
+    'k8s.meta.owner-ref.name',
+    'k8s.meta.owner-ref.uid',
+    'k8s.meta.owner-ref.banned-kind',
+    'k8s.meta.owner-refs.one-controller',
+  ],
   rule: 'a complete owner reference (apiVersion, kind, name, uid) is accepted (dryRun=All)',
   arbitrary: () => fc.record({ ref: A.validOwnerReference() }),
   build: ({ ref }, o): PodCase => ({
@@ -479,7 +505,7 @@ const ownerReferencesInvalid: Family<InvalidOwnerInput> = {
   name: 'owner-references-invalid',
   suite: 'k8s',
   kind: 'forbidden',
-  rules: ['k8s.meta.owner-reference.fields', 'k8s.meta.owner-reference.single-controller'],
+  rules: ['k8s.meta.owner-ref.api-version', 'k8s.meta.owner-ref.kind', 'k8s.meta.owner-ref.name', 'k8s.meta.owner-refs.one-controller'],
   rule: 'an owner reference without apiVersion, kind or name, or two controller references, is rejected with 422',
   arbitrary: () => fc.record({ bad: A.invalidOwnerReferences() }),
   build: ({ bad }, o): PodCase => ({

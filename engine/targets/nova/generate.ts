@@ -79,7 +79,7 @@ function novaForbidden(o: GenOrigin, family: string, field: string, sent: unknow
 
 const name: Family<NovaInput<string>> = {
   name: 'name',
-  rules: ['nova.name.syntax', 'nova.name.length'],
+  rules: ['nova.name.applied', 'nova.name.min-length:accepted', 'nova.name.max-length:accepted', 'nova.name.inner-space', 'nova.name.printable'],
   suite: 'nova',
   kind: 'allowed',
   rule: 'a printable name of 1–255 characters without whitespace at either end is accepted and stored verbatim',
@@ -89,7 +89,7 @@ const name: Family<NovaInput<string>> = {
 
 const nameInvalid: Family<NovaInput<string>> = {
   name: 'name-invalid',
-  rules: ['nova.name.syntax', 'nova.name.length'],
+  rules: ['nova.name.min-length:rejected', 'nova.name.max-length:rejected', 'nova.name.edge-whitespace', 'nova.name.control-characters', 'nova.name.bmp-only'],
   suite: 'nova',
   kind: 'forbidden',
   rule: 'an empty, over-long, whitespace-edged, control- or non-BMP-character name is rejected with 400 badRequest',
@@ -100,7 +100,7 @@ const nameInvalid: Family<NovaInput<string>> = {
 
 const ipv4: Family<NovaInput<string>> = {
   name: 'ipv4',
-  rules: ['nova.access-ipv4.format'],
+  rules: ['nova.access-ipv4.applied', 'nova.access-ipv4.format'],
   suite: 'nova',
   kind: 'allowed',
   rule: 'a dotted-quad accessIPv4 is accepted and stored',
@@ -120,7 +120,7 @@ const ipv4Invalid: Family<NovaInput<string>> = {
 
 const ipv6: Family<NovaInput<A.IPv6Sample>> = {
   name: 'ipv6',
-  rules: ['nova.access-ipv6.format', 'nova.access-ipv6.canonical-form'],
+  rules: ['nova.access-ipv6.applied', 'nova.access-ipv6.format', 'nova.access-ipv6.canonical'],
   suite: 'nova',
   kind: 'allowed',
   rule: 'an IPv6 accessIPv6 in any written form is accepted and shown in the compressed canonical form',
@@ -145,7 +145,13 @@ const ipv6Invalid: Family<NovaInput<string>> = {
 
 const hostname: Family<NovaInput<string>> = {
   name: 'hostname',
-  rules: ['nova.hostname.v2-90.syntax', 'nova.hostname.v2-90.length'],
+  rules: [
+    'nova.hostname.applied',
+    'nova.hostname.min-microversion:accepted',
+    'nova.hostname.v290-min-length:accepted',
+    'nova.hostname.v290-max-length:accepted',
+    'nova.hostname.v290-pattern',
+  ],
   suite: 'nova',
   kind: 'allowed',
   rule: 'from 2.90 (to 2.93) a hostname of 2–63 letters, digits and inner dashes is accepted and shown as OS-EXT-SRV-ATTR:hostname',
@@ -155,7 +161,7 @@ const hostname: Family<NovaInput<string>> = {
 
 const hostnameInvalid: Family<NovaInput<string>> = {
   name: 'hostname-invalid',
-  rules: ['nova.hostname.v2-90.syntax', 'nova.hostname.v2-90.length'],
+  rules: ['nova.hostname.v290-min-length:rejected', 'nova.hostname.v290-max-length:rejected', 'nova.hostname.v290-pattern'],
   suite: 'nova',
   kind: 'forbidden',
   rule: 'at 2.90–2.93 a hostname outside the pattern or 2–63 characters is rejected with 400 badRequest',
@@ -165,7 +171,7 @@ const hostnameInvalid: Family<NovaInput<string>> = {
 
 const description: Family<NovaInput<string>> = {
   name: 'description',
-  rules: ['nova.description.syntax', 'nova.description.length'],
+  rules: ['nova.description.applied', 'nova.description.min-microversion:accepted', 'nova.description.max-length:accepted', 'nova.description.pattern'],
   suite: 'nova',
   kind: 'allowed',
   rule: 'from 2.19 a printable description of at most 255 characters is accepted and stored verbatim',
@@ -175,7 +181,7 @@ const description: Family<NovaInput<string>> = {
 
 const descriptionInvalid: Family<NovaInput<string>> = {
   name: 'description-invalid',
-  rules: ['nova.description.syntax', 'nova.description.length'],
+  rules: ['nova.description.max-length:rejected', 'nova.description.pattern'],
   suite: 'nova',
   kind: 'forbidden',
   rule: 'from 2.19 an over-long, control- or non-BMP-character description is rejected with 400 badRequest',
@@ -187,7 +193,7 @@ const hostnameFqdn: Family<NovaInput<string>> = {
   name: 'hostname-fqdn',
   suite: 'nova',
   kind: 'allowed',
-  rules: ['nova.hostname.v2-94.fqdn'],
+  rules: ['nova.hostname.applied', 'nova.hostname.fqdn-min-length:accepted', 'nova.hostname.fqdn-max-length:accepted', 'nova.hostname.fqdn-pattern'],
   rule: 'from 2.94 a hostname of dot-joined labels up to 255 characters is accepted and shown as OS-EXT-SRV-ATTR:hostname',
   arbitrary: () => novaInput(A.validFqdnHostname(), FQDN_MV),
   build: ({ value, mv }, o) => novaAllowed(o, 'hostname-fqdn', 'hostname', '/server/OS-EXT-SRV-ATTR:hostname', value, value, mv, [FQDN_SOURCE]),
@@ -197,7 +203,7 @@ const hostnameFqdnInvalid: Family<NovaInput<string>> = {
   name: 'hostname-fqdn-invalid',
   suite: 'nova',
   kind: 'forbidden',
-  rules: ['nova.hostname.v2-94.fqdn'],
+  rules: ['nova.hostname.fqdn-min-length:rejected', 'nova.hostname.fqdn-max-length:rejected', 'nova.hostname.fqdn-pattern'],
   rule: 'from 2.94 an empty or over-long hostname, or one with a character outside [a-zA-Z0-9-._], is rejected with 400 badRequest',
   arbitrary: () => novaInput(A.invalidFqdnHostname(), FQDN_MV),
   build: ({ value, mv }, o) => novaForbidden(o, 'hostname-fqdn-invalid', 'hostname', value, mv, [FQDN_SOURCE]),
@@ -207,7 +213,7 @@ const descriptionTooEarly: Family<NovaInput<string>> = {
   name: 'description-before-2-19',
   suite: 'nova',
   kind: 'forbidden',
-  rules: ['nova.description.min-microversion'],
+  rules: ['nova.description.min-microversion:rejected'],
   rule: 'below 2.19 any description, even a valid one, is rejected with 400 badRequest (not in the request schema)',
   arbitrary: () => novaInput(A.validDescription(), BEFORE_DESCRIPTION_MV),
   build: ({ value, mv }, o) => novaForbidden(o, 'description-before-2-19', 'description', value, mv, [SCHEMA_SOURCE]),
@@ -217,7 +223,7 @@ const hostnameTooEarly: Family<NovaInput<string>> = {
   name: 'hostname-before-2-90',
   suite: 'nova',
   kind: 'forbidden',
-  rules: ['nova.hostname.min-microversion'],
+  rules: ['nova.hostname.min-microversion:rejected'],
   rule: 'below 2.90 any hostname, even a valid one, is rejected with 400 badRequest (not in the request schema)',
   arbitrary: () => novaInput(A.validHostname(), BEFORE_HOSTNAME_MV),
   build: ({ value, mv }, o) => novaForbidden(o, 'hostname-before-2-90', 'hostname', value, mv, [SCHEMA_SOURCE]),
