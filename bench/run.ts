@@ -3,7 +3,7 @@
  * printed as plain-text tables and written to bench/results.md. Every measurement runs in a fresh process
  * against a backend in a process of its own (bench/child.ts, bench/lib/backends.ts).
  *
- *   --only overhead,concurrency,scale,startup,real   sections to run (default: all)
+ *   --only overhead,concurrency,scale,startup,real,generate   sections to run (default: all)
  *   --runs N          overhead pairs (default 5)
  *   --sizes 100,1000,10000                            generated-case counts (scale)
  *   --concurrency 1,4,16                              levels (concurrency)
@@ -22,6 +22,7 @@ import { ROOT } from './lib/proc.ts';
 import { loadNote } from './lib/quiet.ts';
 import { renderMarkdown, renderText, type Table } from './lib/report.ts';
 import { concurrencySection } from './sections/concurrency.ts';
+import { generateSection } from './sections/generate.ts';
 import { overheadSection } from './sections/overhead.ts';
 import { realSection } from './sections/real.ts';
 import { scaleSection } from './sections/scale.ts';
@@ -33,6 +34,7 @@ const SECTIONS = {
   scale: scaleSection,
   startup: startupSection,
   real: realSection,
+  generate: generateSection,
 } as const;
 type SectionName = keyof typeof SECTIONS;
 
@@ -60,7 +62,7 @@ async function main(): Promise<number> {
   });
   if (values.help) {
     process.stdout.write(
-      'usage: npm run bench -- [--only overhead,concurrency,scale,startup,real] [--runs N] [--sizes 100,1000,10000] [--concurrency 1,4,16] [--latency MS] [--seed N] [--quick] [--out FILE] [--profile DIR]\n',
+      'usage: npm run bench -- [--only overhead,concurrency,scale,startup,real,generate] [--runs N] [--sizes 100,1000,10000] [--concurrency 1,4,16] [--latency MS] [--seed N] [--quick] [--out FILE] [--profile DIR]\n',
     );
     return 0;
   }

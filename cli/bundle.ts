@@ -6,7 +6,7 @@
  *   baseline.yaml the baseline the run was judged by (when there was one)
  *   suite.json   tool name and version, git commit, sha256 of the case files and of every fixture (cases,
  *                case schemas, response schemas, templates): all the data a verdict depends on
- *   target.json  what was tested: run id, times, the targets' URLs and versions (from results.json)
+ *   target.json  what was tested: run id, times, the targets' URLs and versions, the generation seed (from results.json)
  *   config.json  the configuration variables that are set — secret ones as "***", never their values
  *   manifest.json sha256 of every other file
  *
@@ -263,6 +263,7 @@ export function bundleCommand(env: Env, opts: BundleOptions, log: (line: string)
       shard: report.shard ?? null,
       scope: report.scope ? { ...report.scope, description: scope ?? 'complete' } : null,
       targets: report.targets,
+      generation: report.generation ?? null,
     }),
   );
   files.set('config.json', json(config));

@@ -22,6 +22,7 @@ function firstSentence(message: string): string {
 }
 
 const USAGE = `usage: update-conformance [run] [selection] [--embedded] [--verbose] [--shard I/N] [--report-dir DIR] [--report subunit] [--concurrency N] [--baseline FILE [--update-baseline]]
+                          [--generate N [--seed S|daily]] [--cases FILE[,…]]
        update-conformance list [selection] [--json]
        update-conformance doctor [selection] [--shard I/N]
        update-conformance diff OLD NEW | diff --history DIR   [--json]
@@ -46,6 +47,9 @@ selection: --suite ${TARGET_NAMES.join(',')}  --case ID|GLOB[,…]  --tag TAG|!T
 --verbose: one line per variant as it finishes (default: a progress line, then the failures grouped)
 --embedded (CONFORMANCE_EMBEDDED): a self-check of the embedded reference backends, not a verdict about an API
 --history DIR (CONFORMANCE_HISTORY): record every run's verdicts in DIR/history.sqlite; reports say what changed since the last run
+--generate N [--seed S|daily] (CONFORMANCE_GENERATE, CONFORMANCE_SEED): add N generated variants per family (property-based,
+  replayable by the printed seed); a failing one is shrunk to a case file in the report directory
+--cases FILE[,…] (CONFORMANCE_CASE_FILES): case files run beside the suites' own (e.g. a shrunk counterexample)
 --shard I/N (CONFORMANCE_SHARD): run only the variants whose id hashes to shard I of N; \`merge\` joins the shards' reports
 
 targets (environment or .env; every variable: .env.example):
@@ -123,6 +127,9 @@ const FLAG_VARIABLES = {
   'rerun-failed': 'CONFORMANCE_RERUN_FAILED',
   report: 'CONFORMANCE_REPORTS',
   history: 'CONFORMANCE_HISTORY',
+  generate: 'CONFORMANCE_GENERATE',
+  seed: 'CONFORMANCE_SEED',
+  cases: 'CONFORMANCE_CASE_FILES',
 } as const;
 
 function withFlags(env: Env, values: Record<string, string | boolean | undefined>): Env {
@@ -173,6 +180,9 @@ async function dispatch(argv: string[], io: Io, given: GivenFlags): Promise<numb
       'rerun-failed': { type: 'string' },
       report: { type: 'string' },
       history: { type: 'string' },
+      generate: { type: 'string' },
+      seed: { type: 'string' },
+      cases: { type: 'string' },
       out: { type: 'string' },
       partial: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },

@@ -100,6 +100,11 @@ export function mergeReports(reports: RunReport[], names: string[] = reports.map
     reports.map((r) => r.scope),
     present,
   );
+  // Shards of a generated run share its seed (given to each); different seeds are different streams.
+  const seeds = [...new Set(reports.flatMap((r) => (r.generation ? [r.generation.seed] : [])))];
+  if (seeds.length > 1) runErrors.push(`merge: the reports generated their variants from different seeds (${seeds.join(', ')})`);
+  const generation = reports.find((r) => r.generation)?.generation;
+  const shrunk = reports.flatMap((r) => r.shrunk ?? []);
   return {
     ...(scope ? { scope } : {}),
     ...(kinds.length ? { target: { kind: kinds.includes('embedded') ? 'embedded' : 'configured' } } : {}),
@@ -111,6 +116,8 @@ export function mergeReports(reports: RunReport[], names: string[] = reports.map
     targets,
     results: [...byId.values()],
     runErrors,
+    ...(generation ? { generation } : {}),
+    ...(shrunk.length ? { shrunk } : {}),
   };
 }
 

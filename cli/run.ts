@@ -3,7 +3,9 @@ import { availableParallelism } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { applyBaseline, loadBaseline, writeBaseline } from '../engine/baseline.ts';
 import { knownTags } from '../engine/cases/catalog.ts';
+import { suiteOfCaseFile } from '../engine/cases/extra.ts';
 import { checkSelection, isCaseSelected } from '../engine/cases/select.ts';
+import { describeGeneration } from '../engine/config/generation.ts';
 import { type Config, type Env, loadConfig } from '../engine/config/index.ts';
 import { knownSecrets, redactText } from '../engine/config/secrets.ts';
 import { ConfigError, describeError } from '../engine/errors.ts';
@@ -11,7 +13,7 @@ import { EXIT } from '../engine/exit-codes.ts';
 import { COMPILED, PACKAGE_ROOT, packageInfo } from '../engine/paths.ts';
 import { describeScope, type RunScope } from '../engine/scope.ts';
 import type { ProvidedRun } from '../engine/suite.ts';
-import { casesOf, selectedVariants, TARGETS } from '../engine/targets/index.ts';
+import { runCasesOf, selectedVariants, TARGETS } from '../engine/targets/index.ts';
 import type { AnyTarget } from '../engine/targets/target.ts';
 import ConformanceReporter, { meaningfulRunErrors } from '../reporters/conformance.ts';
 import type { RunReport } from '../reporters/model.ts';
@@ -23,6 +25,7 @@ import { ignoredFaultSettings, startEmbedded } from './embedded.ts';
 import { checkHistory, recordInHistory } from './history.ts';
 import { candidateSuites, measureScope, rerunTargetChange } from './scope.ts';
 import { scanForSecrets } from './secret-scan.ts';
+import { shrinkFailures } from './shrink.ts';
 
 // The suites run as vitest test files: the TypeScript sources in a checkout, the compiled ones when installed.
 const SUITES_DIR = COMPILED ? 'dist/suites' : 'suites';
@@ -82,9 +85,16 @@ export function chooseSuites(config: Config, purpose: 'run' | 'list' = 'run'): {
     );
   }
   const requested = named ?? (embedded ? [...TARGETS] : configured);
+  for (const f of config.run.caseFiles) {
+    const suite = suiteOfCaseFile(f);
+    if (!requested.some((t) => t.suite === suite)) {
+      throw new ConfigError('CONFORMANCE_CASE_FILES', `${f} holds cases of ${suite}, which this run does not run`, 'configure that target or drop the file');
+    }
+  }
   const sel = config.run.selection;
-  checkSelection(sel, requested.flatMap(casesOf), knownTags());
-  return { suites: requested.filter((t) => casesOf(t).some((c) => isCaseSelected(sel, c))), embedded };
+  const cases = (t: AnyTarget) => runCasesOf(t, config.run);
+  checkSelection(sel, requested.flatMap(cases), knownTags());
+  return { suites: requested.filter((t) => cases(t).some((c) => isCaseSelected(sel, c))), embedded };
 }
 
 /** The settings without any target's: the embedded backends are configured by their variables alone. */
@@ -110,7 +120,10 @@ export async function embeddedConfig(env: Env, config: Config, suites: AnyTarget
       ...withoutTargetSettings(env),
       ...backends.env,
       CONFORMANCE_RUN_ID: config.run.runId,
+      // The seed drawn for this run, not a second one.
+      ...(config.run.generate ? { CONFORMANCE_SEED: String(config.run.generate.seed) } : {}),
     });
+    if (loaded.run.generate && config.run.generate) loaded.run.generate.seedFrom = config.run.generate.seedFrom;
     return { config: { ...loaded, run: { ...loaded.run, embedded: true } }, close: () => backends.close() };
   } catch (err) {
     await backends.close();
@@ -188,6 +201,7 @@ async function runSuites(
   mkdirSync(reportDir, { recursive: true });
   let report: RunReport | undefined;
   log(`Run ${config.run.runId}: suites ${suites.map((t) => t.name).join(', ')}; reports in ${reportDir}`);
+  if (config.run.generate) log(`Generate: ${describeGeneration(config.run.generate)}`);
   const sonobuoy = config.run.sonobuoy;
   const total = suites.reduce((n, t) => n + selectedVariants(t, config.run, facts[t.name]).length, 0);
   const progress = sonobuoy?.progressPort ? new SonobuoyProgress(sonobuoy.progressPort, total, log) : undefined;
@@ -262,12 +276,14 @@ async function runSuites(
       rerunOf.targetChanged = changed;
       log(`WARNING: --rerun-failed reruns the failures of another target (${changed}).`);
     }
+    if (config.run.generate) final.generation = config.run.generate;
     if (startError) final.runErrors.push(`the suites could not run: ${describeError(startError)}`);
     final.runErrors = meaningfulRunErrors(final.runErrors, final.interrupted || Boolean(final.stoppedEarly));
     if (final.interrupted) {
       const notRun = suites.filter((t) => !final.results.some((r) => r.suite === t.suite)).map((t) => t.suite);
       if (notRun.length) final.notRun = notRun;
     }
+    await shrinkFailures(config, suites, facts, final, reportDir, log);
     await sweepAfterRun(config, final, log);
     if (final.results.length === 0 && !final.interrupted) {
       // Nothing ran: the reports of an earlier run stay as they were rather than being replaced by an empty one.

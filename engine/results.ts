@@ -52,6 +52,18 @@ export interface CaseResult {
   attempts?: Attempt[];
   /** Why the verdict is not trusted to repeat: it changed between attempts, or across the run history. */
   flaky?: string;
+  /** A generated variant (`run --generate`): its family, the run's seed and its number in the stream. */
+  generated?: GeneratedOrigin;
+  /** Where the shrunk counterexample of this failing generated variant was written (a case file). */
+  shrunk?: string;
+}
+
+/** Enough to rebuild a generated case: `--generate` with `seed` makes it again as number `n`. */
+export interface GeneratedOrigin {
+  /** `<suite>.<family>` (engine/targets/<t>/generate.ts). */
+  family: string;
+  seed: number;
+  n: number;
 }
 
 /** Where a case sits in an upstream test programme: its capability and the tests it replaces. */

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, inject, test } from 'vitest';
 import type { Config } from './config/index.ts';
 import { registerSecret } from './config/secrets.ts';
+import { generatedOrigin } from './generate/in-run.ts';
 import { type CaseResult, explain } from './results.ts';
 import { runWithRetries } from './retry.ts';
 import { runCase } from './run-case.ts';
@@ -51,6 +52,8 @@ export function defineConformanceSuite(target: AnyTarget): void {
       if (!opened) throw new Error('target not opened');
       const suite = opened;
       const result = await runWithRetries(() => runCase(v, suite.adapter, suite.schemas, { fullEvidence: config.run.fullEvidence }), config.run.retry);
+      const generated = generatedOrigin(target, config.run.generate, v.case.id);
+      if (generated) result.generated = generated;
       task.meta.result = result;
       task.meta.target = opened.info;
       if (result.verdict === 'skip') skip(result.reason);

@@ -3,6 +3,7 @@ import type { Reporter, TestCase, TestModule, TestRunEndReason, Vitest } from 'v
 import type { Shard } from '../engine/cases/shard.ts';
 import { type CaseResult, explain } from '../engine/results.ts';
 import type { TargetInfo, TargetKind } from '../engine/targets/target.ts';
+import { generationLines } from './generation.ts';
 import { historyLines } from './history.ts';
 import { bySuite, caseCount, countVerdicts, docConflictCases, type RunReport } from './model.ts';
 import { groupFailures } from './patterns.ts';
@@ -253,6 +254,7 @@ export default class ConformanceReporter implements Reporter {
     for (const suite of report.notRun ?? []) this.write(`${suite}: not run`);
     const conflicts = docConflictCases(report.results).length;
     if (conflicts) this.write(`${conflicts} case(s) where the document and upstream disagree (listed in summary.md)`);
+    for (const l of generationLines(report)) this.write(l);
     for (const e of report.runErrors) this.write(`run error: ${e}`);
   }
 }

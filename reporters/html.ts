@@ -3,6 +3,7 @@ import type { CaseResult } from '../engine/results.ts';
 import { describeSupersedes, explain, showPointer } from '../engine/results.ts';
 import { describeScope } from '../engine/scope.ts';
 import { compareVersions } from '../engine/versions.ts';
+import { generatedLabel, generationLines } from './generation.ts';
 import { attemptsText, flakyLines, historyLines, trendSvg } from './history.ts';
 import { bySuite, type Counts, caseCount, countVerdicts, coverageMatrix, docConflictCases, microversionMatrix, type RunReport, sortResults } from './model.ts';
 import { groupFailures } from './patterns.ts';
@@ -111,6 +112,7 @@ ${r.flaky ? `<p><strong>Flaky</strong>, counted as ${esc(r.verdict)}: ${esc(r.fl
 <p>${esc(r.kind)} · fields: ${esc(r.fields.join(', '))} · tags: ${esc(r.tags.join(', '))} · ${r.requests} requests · ${r.durationMs} ms${r.inferred ? ' · <em>expectation inferred</em>' : ''}${r.confirmed ? ` · confirmed: ${esc(r.confirmed)}` : ''}</p>
 ${r.verdict !== 'pass' ? `<p><strong>${esc(explain(r))}</strong></p>` : ''}
 ${r.baselined ? `<p><em>Known deviation (baseline): ${esc(r.baselined)}</em></p>` : ''}
+${r.generated ? `<p><em>${esc(generatedLabel(r))}</em>${r.shrunk ? ` · shrunk counterexample: <code>${esc(r.shrunk)}</code>` : ''}</p>` : ''}
 ${r.expectation ? `<p><em>Expectation of this upstream release: ${esc(r.expectation)}</em></p>` : ''}
 ${(r.notes ?? []).map((n) => `<p class="note"><strong>Note:</strong> ${esc(n)}</p>`).join('')}
 ${r.docConflict ? `<div class="conflict"><strong>Document vs upstream:</strong> the document says ${esc(r.docConflict.docSays)}; upstream: ${esc(r.docConflict.upstream)} (expectation follows ${esc(r.docConflict.followed)})</div>` : ''}
@@ -263,6 +265,9 @@ export function renderHtml(report: RunReport): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>update-conformance ${esc(report.runId)}: ${esc(headline)}</title><style>${STYLE}</style></head><body>
 <h1>update-conformance: <span class="${verdict === 'non-conformant' ? 'fail' : verdict === 'conformant' && !partial ? 'pass' : 'error'}">${esc(headline)}</span></h1>
 <p>Run <code>${esc(report.runId)}</code> · ${esc(report.startedAt)} → ${esc(report.finishedAt)} · ${esc(report.tool.name)} ${esc(report.tool.version)}${report.interrupted ? ' · <strong class="error">interrupted: partial results</strong>' : ''}</p>
+${generationLines(report)
+  .map((l) => `<p>${esc(l)}</p>`)
+  .join('')}
 ${report.notRun?.length ? `<p class="error">Not run: ${report.notRun.map(esc).join(', ')}</p>` : ''}
 <ul>${targets}</ul>
 ${scopeLine(report)}

@@ -10,6 +10,7 @@
  */
 import { type CaseResult, explain } from '../engine/results.ts';
 import { describeScope } from '../engine/scope.ts';
+import { generatedLabel } from './generation.ts';
 import { attemptsText } from './history.ts';
 import { bySuite, type RunReport, sortResults } from './model.ts';
 import { judge } from './verdict.ts';
@@ -69,6 +70,8 @@ function testcase(r: CaseResult, indent: string): string {
   if (r.docConflict) props.push(property('doc-conflict', `document says ${r.docConflict.docSays}; upstream: ${r.docConflict.upstream}`));
   if (r.expectation) props.push(property('expectation', r.expectation));
   for (const note of r.notes ?? []) props.push(property('note', note));
+  if (r.generated) props.push(property('generated', generatedLabel(r)));
+  if (r.shrunk) props.push(property('shrunk-case', r.shrunk));
   props.push(property('verdict', r.verdict));
   if (r.baselined) props.push(property('baselined', r.baselined));
   if (r.flaky) props.push(property('flaky', `counted as ${r.verdict}: ${r.flaky}`));
@@ -141,6 +144,8 @@ export function renderJunit(report: RunReport): string {
       props.push(property('scope', describeScope(report.scope) ?? `complete: ${report.scope.selected} of ${report.scope.available} variants`));
       if (c) props.push(property('scope-suite', `${c.selected} of ${c.available ?? '?'} variants`));
     }
+    if (report.generation)
+      props.push(property('generate-seed', String(report.generation.seed)), property('generate-per-family', String(report.generation.perFamily)));
     if (target) props.push(property('target', target.url), property('target-version', target.version));
     if (target?.insecure) props.push(property('tls-verification', 'disabled'));
     suites.push(

@@ -1,5 +1,6 @@
 import { explain } from '../engine/results.ts';
 import { describeScope } from '../engine/scope.ts';
+import { generatedLabel, generationLines } from './generation.ts';
 import { historyLines } from './history.ts';
 import { bySuite, caseCount, countVerdicts, docConflictCases, type RunReport } from './model.ts';
 import { judge, type RunVerdict } from './verdict.ts';
@@ -20,6 +21,8 @@ export function renderMarkdown(report: RunReport): string {
     `Run \`${report.runId}\` · ${report.startedAt} · ${report.interrupted ? '**interrupted — partial results**' : report.scope?.partial ? `**${describeScope(report.scope)}**` : 'complete'} · ${n.variants} variants of ${n.cases} cases`,
     '',
   );
+  const generated = generationLines(report);
+  if (generated.length) lines.push(...generated.map((l) => `${l}  `), '');
   if (report.notRun?.length) lines.push(`Not run: ${report.notRun.join(', ')}`, '');
   for (const t of report.targets) {
     lines.push(`- **${t.suite}** → ${t.url} (${t.version})${t.insecure ? ' — ⚠️ TLS verification disabled' : ''}`);
@@ -49,8 +52,9 @@ export function renderMarkdown(report: RunReport): string {
     lines.push('## Failures and errors', '');
     for (const r of problems.slice(0, MAX_LISTED)) {
       lines.push(
-        `- ${r.verdict === 'fail' ? (r.baselined ? '~' : '✗') : '!'} \`${r.id}\` ${explain(r).replace(/\|/g, '\\|')}${r.baselined ? ` — baselined: ${r.baselined}` : ''}${r.flaky ? ' — flaky' : ''}`,
+        `- ${r.verdict === 'fail' ? (r.baselined ? '~' : '✗') : '!'} \`${r.id}\` ${explain(r).replace(/\|/g, '\\|')}${r.baselined ? ` — baselined: ${r.baselined}` : ''}${r.flaky ? ' — flaky' : ''}${r.generated ? ` — ${generatedLabel(r)}` : ''}`,
       );
+      if (r.shrunk) lines.push(`  - shrunk counterexample: \`${r.shrunk}\``);
       if (r.docConflict) lines.push(`  - doc conflict: document says ${r.docConflict.docSays}; upstream: ${r.docConflict.upstream}`);
     }
     if (problems.length > MAX_LISTED) lines.push(`- … ${problems.length - MAX_LISTED} more in report.html`);

@@ -1,3 +1,4 @@
+import type { GenerationConfig } from '../engine/config/generation.ts';
 import type { HistoryView } from '../engine/history/view.ts';
 import type { CaseResult, Verdict } from '../engine/results.ts';
 import type { RunScope } from '../engine/scope.ts';
@@ -39,6 +40,24 @@ export interface RunReport {
    * the variables that were set (secret ones as "***") and what they amounted to. `bundle` records this one.
    */
   configuration?: Record<string, unknown>;
+  /** `run --generate`: generated variants per family and the seed that replays them (engine/config/generation.ts). */
+  generation?: GenerationConfig;
+  /** Failing generated variants shrunk to a minimal case file (engine/generate/shrink-run.ts). */
+  shrunk?: ShrunkCase[];
+}
+
+/** A failing generated variant, shrunk against the target to its minimal input and written as a case file. */
+export interface ShrunkCase {
+  /** The failing variant's id. */
+  from: string;
+  family: string;
+  /** The case file written (under the report directory). */
+  path: string;
+  /** The generated input that failed, and the minimal one fast-check shrank it to (JSON). */
+  original: unknown;
+  minimal: unknown;
+  /** One line: shrink steps, requests and time spent, whether the minimal case fails the same way. */
+  summary: string;
 }
 
 export type Counts = Record<Verdict, number> & { total: number };

@@ -41,6 +41,8 @@ release() {
     else
       echo "── nova $tag: as project member (conformance-a), with the second project and the reader-only user"
       suite "reports/real-nova-$tag"
+      echo "── nova $tag: generated variants only (3 per family, fixed seed; about 40 s)"
+      suite "reports/real-nova-$tag-generated" CONFORMANCE_GENERATE=3 CONFORMANCE_SEED=20261206 CONFORMANCE_CASES='nova.servers.update.gen-*'
       if [[ "$rel" == zed ]]; then npx tsx backends/nova-real/compare-with-tempest.ts "reports/real-nova-$tag" || status=1; fi
       echo "── nova $tag: as admin (cross-project cases do not apply: an admin may update any project's server)"
       suite "reports/real-nova-$tag-admin" OS_USERNAME="$NOVA_REAL_ADMIN_USERNAME" OS_PASSWORD="$NOVA_REAL_ADMIN_PASSWORD" \

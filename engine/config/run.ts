@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { parseCaseFiles } from '../cases/extra.ts';
 import { parseSelection, rerunVariants, type Selection } from '../cases/select.ts';
 import { parseShard, type Shard } from '../cases/shard.ts';
 import { ConfigError } from '../errors.ts';
 import { type Env, get, getBool, getInt } from './env.ts';
+import { type GenerationConfig, parseGeneration } from './generation.ts';
 
 /** Settings of the run itself, independent of the targets. */
 export interface RunConfig {
@@ -40,6 +42,10 @@ export interface RunConfig {
   retry: { retries: number; maxWaitMs: number };
   /** CONFORMANCE_HISTORY: the run history to record this run in and compare it with (engine/history/). */
   historyDir?: string;
+  /** CONFORMANCE_GENERATE / CONFORMANCE_SEED: generated variants per family, and their seed (engine/config/generation.ts). */
+  generate?: GenerationConfig;
+  /** CONFORMANCE_CASE_FILES: case files run beside the targets' own (engine/cases/extra.ts), absolute paths. */
+  caseFiles: string[];
   /** Running as a Sonobuoy plugin (SONOBUOY_RESULTS_DIR / SONOBUOY_PROGRESS_PORT, set by the Sonobuoy worker). */
   sonobuoy?: { resultsDir?: string; progressPort?: number };
 }
@@ -65,6 +71,9 @@ export const RUN_VARIABLES = [
   'CONFORMANCE_RETRIES',
   'CONFORMANCE_RETRY_MAX_WAIT_MS',
   'CONFORMANCE_HISTORY',
+  'CONFORMANCE_GENERATE',
+  'CONFORMANCE_SEED',
+  'CONFORMANCE_CASE_FILES',
   'SONOBUOY_RESULTS_DIR',
   'SONOBUOY_PROGRESS_PORT',
 ] as const;
@@ -129,6 +138,11 @@ export function loadRunConfig(env: Env, known: readonly string[]): RunConfig {
     }
   }
   const sonobuoy = parseSonobuoy(env);
+  const generate = parseGeneration(env);
+  if (generate?.seedFrom === 'drawn' && env.CONFORMANCE_SHARD) {
+    // Each shard would draw a seed of its own: its share of another stream of cases.
+    throw new ConfigError('CONFORMANCE_SEED', 'is needed when a generated run is sharded (CONFORMANCE_SHARD)', 'give every shard the same --seed');
+  }
   const sonobuoyReports = sonobuoy?.resultsDir ? join(sonobuoy.resultsDir, SONOBUOY_SUBDIR) : undefined;
   return {
     runId,
@@ -147,6 +161,8 @@ export function loadRunConfig(env: Env, known: readonly string[]): RunConfig {
     extraReports: parseExtraReports(get(env, 'CONFORMANCE_REPORTS')),
     retry: { retries: getInt(env, 'CONFORMANCE_RETRIES', 2, 0, 10), maxWaitMs: getInt(env, 'CONFORMANCE_RETRY_MAX_WAIT_MS', 30000, 0, 600000) },
     ...(get(env, 'CONFORMANCE_HISTORY') ? { historyDir: get(env, 'CONFORMANCE_HISTORY') } : {}),
+    caseFiles: parseCaseFiles(env),
+    ...(generate ? { generate } : {}),
     ...(sonobuoy ? { sonobuoy } : {}),
   };
 }

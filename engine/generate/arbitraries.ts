@@ -22,6 +22,7 @@ export const strOf = (chars: readonly string[], minLength: number, maxLength: nu
 /** Either a single first char, or a first char, a middle and a last char joined. */
 export function edged(first: Arbitrary<string>, middle: Arbitrary<string>, last: Arbitrary<string>): Arbitrary<string> {
   return fc.oneof(
+    { withCrossShrink: true },
     first,
     fc.tuple(first, middle, last).map(([a, m, z]) => `${a}${m}${z}`),
   );

@@ -22,6 +22,8 @@ export interface Family<I = unknown> {
   kind: 'allowed' | 'forbidden';
   /** One line: what the family asserts. */
   rule: string;
+  /** The upstream rules (ids of fixtures/<target>/rules.yaml) its cases exercise; every case built carries them. */
+  rules: readonly string[];
   arbitrary(): Arbitrary<I>;
   build(input: I, origin: GenOrigin): ConformanceCase;
 }
@@ -44,6 +46,11 @@ export interface GenerationSpec {
   families: readonly Family[];
   /** Expands generated cases into their variants, against a target's version range where the suite has one. */
   variantsOf(cases: ConformanceCase[], range?: TargetVersionRange): CaseVariant[];
+}
+
+/** A family's case for `input`, naming the rules it exercises (what generation, shrinking and the self-tests use). */
+export function buildCase(family: Family, input: unknown, origin: GenOrigin): ConformanceCase {
+  return { ...family.build(input, origin), rules: [...family.rules] };
 }
 
 // Each family is generic in its input; the registry erases that (build only ever gets its own arbitrary's values).

@@ -3,20 +3,18 @@
  * fixtures/<target>/case.schema.json) that run through the normal runCase path, and fast-check shrinking of a failure to
  * its minimal input.
  *
- * Reproducibility: case `index` of a family depends only on (seed, family, index). Values are drawn in chunks of
- * CHUNK with fast-check's own size/bias schedule (fc.sample), the chunk seeded from (seed, family, chunk number), so a
- * stream never holds more than one chunk per family (memory stays flat for any count) and any single case can be
- * rebuilt on its own.
+ * Reproducibility: engine/generate/stream.ts.
  */
 
 import { caseSchemaViolations } from '../cases/load.ts';
 import type { CaseVariant, ConformanceCase } from '../cases/types.ts';
 import type { CaseResult } from '../results.ts';
 import type { TargetName } from '../targets/index.ts';
-import type { Family, GenerationSpec, GenOrigin, TargetVersionRange } from './family.ts';
+import { buildCase, type Family, type GenerationSpec, type GenOrigin, type TargetVersionRange } from './family.ts';
 import { fc } from './fc.ts';
 // The only dependency on the targets: which suites exist and how each is generated.
 import { caseSchemaOf, GENERATION_SPECS } from './specs.ts';
+import { caseIdIn, streamCases } from './stream.ts';
 
 export type { Family, GenerationSpec, TargetVersionRange } from './family.ts';
 
@@ -51,32 +49,8 @@ export function familyByName(name: string): Family {
   return f;
 }
 
-const CHUNK = 256;
-
-/** FNV-1a over the text, as a non-negative 31-bit integer seed. */
-function mixSeed(...parts: (string | number)[]): number {
-  let h = 0x811c9dc5;
-  for (const ch of parts.join(':')) {
-    h ^= ch.charCodeAt(0);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 1;
-}
-
-/** The generated input of one family at (seed, index). */
-function inputsOf(family: Family): (seed: number, index: number) => unknown {
-  let cached: { key: string; values: unknown[] } | undefined;
-  const arb = family.arbitrary();
-  return (seed, index) => {
-    const chunk = Math.floor(index / CHUNK);
-    const key = `${seed}:${chunk}`;
-    if (cached?.key !== key) cached = { key, values: fc.sample(arb, { seed: mixSeed(seed, family.suite, family.name, chunk), numRuns: CHUNK }) };
-    return cached.values[index % CHUNK];
-  };
-}
-
 function caseId(family: Family, n: number | string): string {
-  return `${specOf(family.suite).idPrefix}.gen-${family.name}-${n}`;
+  return caseIdIn(specOf(family.suite).idPrefix, family, n);
 }
 
 export interface GenerateOptions {
@@ -102,15 +76,7 @@ function familiesFor(opts: GenerateOptions): Family[] {
  */
 export function* generateCases(opts: GenerateOptions): Generator<ConformanceCase> {
   const families = familiesFor(opts);
-  const inputs = families.map(inputsOf);
-  const start = opts.start ?? 0;
-  for (let i = start; i < start + opts.count; i++) {
-    const f = i % families.length;
-    const family = families[f] as Family;
-    const k = Math.floor(i / families.length);
-    const input = (inputs[f] as (seed: number, index: number) => unknown)(opts.seed, k);
-    yield family.build(input, { id: caseId(family, i), seed: opts.seed, index: k });
-  }
+  yield* streamCases((f) => specOf(f.suite).idPrefix, families, opts.seed, opts.count, opts.start);
 }
 
 /** The whole stream as an array (small counts: self-tests, listings). */
@@ -186,7 +152,7 @@ export interface ShrinkReport {
  */
 export async function shrinkFailure(kind: string, seed: number, run: CaseRunner, opts: ShrinkOptions = {}): Promise<ShrinkReport> {
   const family = familyByName(kind);
-  const build = (input: unknown): ConformanceCase => family.build(input, { id: caseId(family, 'shrunk'), seed, index: -1 } satisfies GenOrigin);
+  const build = (input: unknown): ConformanceCase => buildCase(family, input, { id: caseId(family, 'shrunk'), seed, index: -1 } satisfies GenOrigin);
   let original: ShrinkStep | undefined;
   let errors = 0;
   const property = fc.asyncProperty(family.arbitrary(), async (input) => {

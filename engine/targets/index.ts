@@ -6,7 +6,7 @@ import { k8sTarget } from './k8s/index.ts';
 import { novaTarget } from './nova/index.ts';
 import type { AnyTarget } from './target.ts';
 
-export { casesOf, type OpenedSuite, openSuite, selectedVariants, variantsOf } from './open.ts';
+export { casesOf, type OpenedSuite, openSuite, runCasesOf, selectedVariants, variantsOf } from './open.ts';
 
 const REGISTERED = [k8sTarget, novaTarget] as const;
 

@@ -2,6 +2,7 @@
  * What a run does with one target module: its cases, the variants a run selects, the opened suite. Kept apart from
  * the registry (index.ts) so that a suite's worker loads its own target module and not every registered one.
  */
+import { extraCasesOf } from '../cases/extra.ts';
 import { loadCaseFile } from '../cases/load.ts';
 import { scopeVariants } from '../cases/scope.ts';
 import { isSelected } from '../cases/select.ts';
@@ -9,7 +10,18 @@ import { inShard } from '../cases/shard.ts';
 import type { CaseVariant, ConformanceCase } from '../cases/types.ts';
 import type { Config, RunConfig } from '../config/index.ts';
 import { SetupError } from '../errors.ts';
+import { generatedCasesOf } from '../generate/in-run.ts';
 import type { AnyTarget, OpenedTarget, TargetInfo } from './target.ts';
+
+/** The cases a run has on a target: its case file's and the generated ones (`--generate`). */
+export function runCasesOf(target: AnyTarget, run: RunConfig): ConformanceCase[] {
+  return [...casesOf(target), ...addedCasesOf(target, run)];
+}
+
+/** The cases a run adds to the target's case file: case files it was given (`--cases`), generated ones (`--generate`). */
+function addedCasesOf(target: AnyTarget, run: RunConfig): ConformanceCase[] {
+  return [...extraCasesOf(run.caseFiles, target.suite, target.caseSchema), ...generatedCasesOf(target, run.generate)];
+}
 
 /** The cases of a target, loaded and validated from its case file. */
 export function casesOf(target: AnyTarget): ConformanceCase[] {
@@ -23,7 +35,9 @@ export function casesOf(target: AnyTarget): ConformanceCase[] {
 
 /** The variants a run with these settings runs on a target: selected (CONFORMANCE_CASES/TAGS/RERUN_FAILED) and in its shard. */
 export function selectedVariants(target: AnyTarget, run: RunConfig, facts: unknown): CaseVariant[] {
-  return variantsOf(target, facts).filter((v) => isSelected(run.selection, v.id, v.case) && inShard(v.id, run.shard));
+  const added = addedCasesOf(target, run);
+  const addedVariants = added.length ? scopeVariants(target.variants(added, facts), target.upstreamVersion(facts)) : [];
+  return [...variantsOf(target, facts), ...addedVariants].filter((v) => isSelected(run.selection, v.id, v.case) && inShard(v.id, run.shard));
 }
 
 /** A target opened for a run, with the variants its facts give: what the suites, self-tests and benchmarks drive. */

@@ -33,6 +33,17 @@ const labelTypes = () => fc.constantFrom<PatchType>('merge-patch', 'json-patch',
 
 const labelValue: Family<LabelInput> = {
   name: 'label-value',
+  rules: [
+    'k8s.meta.labels.mutable',
+    'k8s.meta.label-key.name-charset',
+    'k8s.meta.label-key.name-ends',
+    'k8s.meta.label-key.name-length:accepted',
+    'k8s.meta.label-key.prefix-subdomain',
+    'k8s.meta.label-key.prefix-length:accepted',
+    'k8s.meta.label-value.charset',
+    'k8s.meta.label-value.ends',
+    'k8s.meta.label-value.length:accepted',
+  ],
   suite: 'k8s',
   kind: 'allowed',
   rule: 'a label with a valid key and value is accepted, stored, and changes nothing else',
@@ -57,6 +68,7 @@ const labelValue: Family<LabelInput> = {
 
 const labelValueInvalid: Family<LabelInput> = {
   name: 'label-value-invalid',
+  rules: ['k8s.meta.label-value.charset', 'k8s.meta.label-value.ends', 'k8s.meta.label-value.length:rejected'],
   suite: 'k8s',
   kind: 'forbidden',
   rule: 'a label value that is not empty or a qualified name part (≤ 63 characters) is rejected with 422 on metadata.labels',
@@ -75,6 +87,15 @@ const labelValueInvalid: Family<LabelInput> = {
 
 const labelKeyInvalid: Family<LabelInput> = {
   name: 'label-key-invalid',
+  rules: [
+    'k8s.meta.label-key.name-charset',
+    'k8s.meta.label-key.name-ends',
+    'k8s.meta.label-key.name-length:rejected',
+    'k8s.meta.label-key.prefix-subdomain',
+    'k8s.meta.label-key.prefix-length:rejected',
+    'k8s.meta.label-key.prefix-empty',
+    'k8s.meta.label-key.slashes',
+  ],
   suite: 'k8s',
   kind: 'forbidden',
   rule: 'a label key that is not a qualified name (optional DNS-1123 subdomain prefix) is rejected with 422 on metadata.labels',
@@ -103,6 +124,7 @@ interface ImageInput {
 
 const image: Family<ImageInput> = {
   name: 'image',
+  rules: ['k8s.spec.updatable.container-image'],
   suite: 'k8s',
   kind: 'allowed',
   rule: 'replacing the container image with any well-formed reference is accepted and changes only the image',
@@ -121,6 +143,7 @@ const image: Family<ImageInput> = {
 
 const imageInvalid: Family<ImageInput> = {
   name: 'image-invalid',
+  rules: ['k8s.spec.container-image.whitespace'],
   suite: 'k8s',
   kind: 'forbidden',
   rule: 'a container image with leading or trailing whitespace is rejected with 422 on spec.containers[0].image',
@@ -158,6 +181,7 @@ const DEADLINE_SOURCE =
 
 const deadlineDecrease: Family<DeadlineInput> = {
   name: 'active-deadline-decrease',
+  rules: ['k8s.spec.active-deadline.decrease-only', 'k8s.spec.active-deadline.range:accepted'],
   suite: 'k8s',
   kind: 'allowed',
   rule: 'lowering (or keeping) a set activeDeadlineSeconds is accepted',
@@ -177,6 +201,7 @@ const deadlineDecrease: Family<DeadlineInput> = {
 
 const deadlineIncrease: Family<DeadlineInput> = {
   name: 'active-deadline-increase',
+  rules: ['k8s.spec.active-deadline.decrease-only'],
   suite: 'k8s',
   kind: 'forbidden',
   rule: 'raising a set activeDeadlineSeconds is rejected with 422 on spec.activeDeadlineSeconds',
@@ -223,6 +248,7 @@ interface TolerationInput {
 
 const tolerationAdd: Family<TolerationInput> = {
   name: 'toleration-add',
+  rules: ['k8s.spec.tolerations.additions-only', 'k8s.spec.tolerations.syntax'],
   suite: 'k8s',
   kind: 'allowed',
   rule: 'appending a valid toleration is accepted and keeps the existing ones',
@@ -251,11 +277,22 @@ interface InvalidTolerationInput {
   type: PatchType;
 }
 
+/** The cause ValidateTolerations reports for each broken rule (the appended toleration is the third, index 2). */
+const TOLERATION_CAUSE: Record<A.InvalidToleration['breaks'], { field: string; reason: string; messageIncludes?: string }> = {
+  effect: { field: 'spec.tolerations[2].effect', reason: 'FieldValueInvalid', messageIncludes: 'NoExecute' },
+  key: { field: 'spec.tolerations[2].key', reason: 'FieldValueInvalid' },
+  'exists-value': { field: 'spec.tolerations[2].operator', reason: 'FieldValueInvalid', messageIncludes: "value must be empty when `operator` is 'Exists'" },
+  'equal-value': { field: 'spec.tolerations[2].operator', reason: 'FieldValueInvalid' },
+  operator: { field: 'spec.tolerations[2].operator', reason: 'FieldValueNotSupported' },
+  'empty-key': { field: 'spec.tolerations[2].operator', reason: 'FieldValueInvalid', messageIncludes: 'operator must be Exists when `key` is empty' },
+};
+
 const tolerationInvalid: Family<InvalidTolerationInput> = {
   name: 'toleration-invalid',
+  rules: ['k8s.spec.tolerations.syntax'],
   suite: 'k8s',
   kind: 'forbidden',
-  rule: 'appending an invalid toleration (tolerationSeconds without NoExecute, a key that is not a qualified name) is rejected with 422',
+  rule: 'appending an invalid toleration (tolerationSeconds without NoExecute, a key that is not a qualified name, a value with Exists, an invalid value with Equal, another operator, Equal without a key) is rejected with 422',
   arbitrary: () => fc.record({ bad: A.invalidToleration(), type: fc.constantFrom<PatchType>('json-patch', 'merge-patch') }),
   build: ({ bad, type }, o): PodCase => ({
     id: o.id,
@@ -268,14 +305,241 @@ const tolerationInvalid: Family<InvalidTolerationInput> = {
       status: 422,
       error: {
         reason: 'Invalid',
-        causes: [
-          bad.breaks === 'effect'
-            ? { field: 'spec.tolerations[2].effect', reason: 'FieldValueInvalid', messageIncludes: 'NoExecute' }
-            : { field: 'spec.tolerations[2].key', reason: 'FieldValueInvalid' },
-        ],
+        causes: [TOLERATION_CAUSE[bad.breaks]],
       },
     },
     source: [...TOLERATION_SOURCES, originSource(o, 'toleration-invalid')],
+  }),
+};
+
+const META_SOURCES = [
+  'kubernetes/apimachinery pkg/api/validation/objectmeta.go@v0.34.10#L234 ValidateObjectMetaAccessorUpdate',
+  'kubernetes/apimachinery pkg/api/validation/objectmeta.go@v0.34.10#L44 ValidateAnnotations (IsQualifiedName of the lower-cased key, TotalAnnotationSizeLimitB)',
+];
+
+function annotationPatch(type: PatchType, key: string, value: string): Partial<Record<PatchType, unknown>> {
+  if (type === 'json-patch') return { 'json-patch': [{ op: 'add', path: `/metadata/annotations/${pointerToken(key)}`, value }] };
+  return { [type]: { metadata: { annotations: { [key]: value } } } };
+}
+
+const annotation: Family<LabelInput> = {
+  name: 'annotation',
+  suite: 'k8s',
+  kind: 'allowed',
+  rules: ['k8s.meta.annotations.mutable', 'k8s.meta.annotation-key.qualified-name', 'k8s.meta.annotations.total-size:accepted'],
+  rule: 'an annotation with a qualified key (any letter case) and a value that keeps the total under 256 KiB is accepted and stored',
+  arbitrary: () => fc.record({ key: A.validAnnotationKey(), value: A.validAnnotationValue(), type: labelTypes() }),
+  build: ({ key, value, type }, o): PodCase => ({
+    id: o.id,
+    title: `Generated: annotation ${brief(key)}=${brief(value, 30)} (${value.length} bytes) by ${type} is accepted`,
+    kind: 'allowed',
+    fields: ['metadata.annotations'],
+    tags: ['upstream', 'positive', 'effect'],
+    request: { patch: annotationPatch(type, key, value) },
+    expect: { status: 200, effect: [{ pointer: `/metadata/annotations/${pointerToken(key)}`, value }] },
+    source: [...META_SOURCES, originSource(o, 'annotation')],
+  }),
+};
+
+const annotationKeyInvalid: Family<LabelInput> = {
+  name: 'annotation-key-invalid',
+  suite: 'k8s',
+  kind: 'forbidden',
+  rules: ['k8s.meta.annotation-key.qualified-name'],
+  rule: 'an annotation key that is not a qualified name, even lower-cased, is rejected with 422 on metadata.annotations',
+  arbitrary: () => fc.record({ key: A.invalidAnnotationKey(), value: A.validLabelValue(), type: labelTypes() }),
+  build: ({ key, value, type }, o): PodCase => ({
+    id: o.id,
+    title: `Generated: annotation key ${brief(key)} by ${type} is rejected with 422`,
+    kind: 'forbidden',
+    fields: ['metadata.annotations'],
+    tags: ['upstream', 'negative', 'syntax'],
+    request: { patch: annotationPatch(type, key, value) },
+    expect: { status: 422, error: { reason: 'Invalid', causes: [{ field: 'metadata.annotations', reason: 'FieldValueInvalid' }] } },
+    source: [...META_SOURCES, originSource(o, 'annotation-key-invalid')],
+  }),
+};
+
+interface SizeInput {
+  key: string;
+  bytes: number;
+  type: PatchType;
+}
+
+const annotationsTooLarge: Family<SizeInput> = {
+  name: 'annotations-too-large',
+  suite: 'k8s',
+  kind: 'forbidden',
+  rules: ['k8s.meta.annotations.total-size:rejected'],
+  rule: 'annotations over 256 KiB in all (here one value alone) are rejected with 422 FieldValueTooLong on metadata.annotations',
+  arbitrary: () =>
+    fc.record({ key: A.validAnnotationKey(), bytes: fc.integer({ min: A.ANNOTATIONS_LIMIT + 1, max: A.ANNOTATIONS_LIMIT + 40_000 }), type: labelTypes() }),
+  build: ({ key, bytes, type }, o): PodCase => ({
+    id: o.id,
+    title: `Generated: annotation ${brief(key)} with a ${bytes}-byte value by ${type} is rejected with 422`,
+    kind: 'forbidden',
+    fields: ['metadata.annotations'],
+    tags: ['upstream', 'negative', 'limits'],
+    request: { patch: annotationPatch(type, key, 'y'.repeat(bytes)) },
+    expect: { status: 422, error: { reason: 'Invalid', causes: [{ field: 'metadata.annotations', reason: 'FieldValueTooLong' }] } },
+    source: [...META_SOURCES, originSource(o, 'annotations-too-large')],
+  }),
+};
+
+const FINALIZER_SOURCES = [
+  'kubernetes/kubernetes pkg/apis/core/validation/validation.go@v1.34.10#L405 ValidateObjectMetaUpdate + validateKubeFinalizerName (at metadata.finalizers[i])',
+  'kubernetes/apimachinery pkg/api/validation/objectmeta.go@v0.34.10#L197 ValidateFinalizers + ValidateFinalizerName (IsQualifiedName, at metadata.finalizers)',
+  'kubernetes/kubernetes pkg/apis/core/helper/helpers.go@v1.34.10#L348 IsStandardFinalizerName (kubernetes, orphan, foregroundDeletion)',
+];
+
+interface FinalizerInput {
+  name: string;
+  type: PatchType;
+}
+
+function finalizerPatch(type: PatchType, name: string): Partial<Record<PatchType, unknown>> {
+  if (type === 'json-patch') return { 'json-patch': [{ op: 'add', path: '/metadata/finalizers', value: [name] }] };
+  return { [type]: { metadata: { finalizers: [name] } } };
+}
+
+// Checked with dryRun=All: a stored finalizer would keep the pod from being deleted until someone removed it.
+const finalizer: Family<FinalizerInput> = {
+  name: 'finalizer',
+  suite: 'k8s',
+  kind: 'allowed',
+  rules: ['k8s.meta.finalizers.mutable', 'k8s.meta.finalizer.qualified-name', 'k8s.pod.finalizer.fully-qualified'],
+  rule: 'adding a finalizer with a prefixed qualified name, or a standard one, is accepted (dryRun=All)',
+  arbitrary: () => fc.record({ name: A.validFinalizer(), type: labelTypes() }),
+  build: ({ name, type }, o): PodCase => ({
+    id: o.id,
+    title: `Generated: finalizer ${brief(name)} by ${type} is accepted (dry run)`,
+    kind: 'allowed',
+    fields: ['metadata.finalizers'],
+    tags: ['upstream', 'positive', 'dry-run'],
+    request: { query: { dryRun: 'All' }, patch: finalizerPatch(type, name) },
+    expect: { status: 200, persisted: false, effect: [{ pointer: '/metadata/finalizers', value: [name] }] },
+    source: [...FINALIZER_SOURCES, originSource(o, 'finalizer')],
+  }),
+};
+
+interface InvalidFinalizerInput {
+  bad: A.InvalidFinalizer;
+  type: PatchType;
+}
+
+const finalizerInvalid: Family<InvalidFinalizerInput> = {
+  name: 'finalizer-invalid',
+  suite: 'k8s',
+  kind: 'forbidden',
+  rules: ['k8s.meta.finalizer.qualified-name', 'k8s.pod.finalizer.fully-qualified'],
+  rule: 'a finalizer that is not a qualified name, or unprefixed and not a standard one, is rejected with 422 on metadata.finalizers[0]',
+  arbitrary: () => fc.record({ bad: A.invalidFinalizer(), type: labelTypes() }),
+  build: ({ bad, type }, o): PodCase => ({
+    id: o.id,
+    title: `Generated: finalizer ${brief(bad.name)} (${bad.breaks}) by ${type} is rejected with 422`,
+    kind: 'forbidden',
+    fields: ['metadata.finalizers'],
+    tags: ['upstream', 'negative', 'syntax'],
+    request: { patch: finalizerPatch(type, bad.name) },
+    expect: {
+      status: 422,
+      error: {
+        reason: 'Invalid',
+        causes: [
+          bad.breaks === 'unqualified'
+            ? { field: 'metadata.finalizers[0]', reason: 'FieldValueInvalid', messageIncludes: 'neither a standard finalizer name nor is it fully qualified' }
+            : // IsQualifiedName's message comes from apimachinery's ValidateFinalizers, at the list (no index).
+              { field: 'metadata.finalizers', reason: 'FieldValueInvalid' },
+        ],
+      },
+    },
+    source: [...FINALIZER_SOURCES, originSource(o, 'finalizer-invalid')],
+  }),
+};
+
+const OWNER_SOURCES = [
+  'kubernetes/apimachinery pkg/api/validation/objectmeta.go@v0.34.10#L69 validateOwnerReference (apiVersion with a version, kind, name, uid; not a banned owner)',
+  'kubernetes/apimachinery pkg/api/validation/objectmeta.go@v0.34.10#L91 ValidateOwnerReferences (at most one controller)',
+];
+
+interface OwnerInput {
+  ref: A.OwnerReference;
+}
+
+// Checked with dryRun=All: on a cluster with a garbage collector, a stored reference to an owner that does not
+// exist would get the pod deleted under the run.
+const ownerReference: Family<OwnerInput> = {
+  name: 'owner-reference',
+  suite: 'k8s',
+  kind: 'allowed',
+  rules: [
+    'k8s.meta.owner-refs.mutable',
+    'k8s.meta.owner-ref.api-version',
+    'k8s.meta.owner-ref.kind',
+    'k8s.meta.owner-ref.name',
+    'k8s.meta.owner-ref.uid',
+    'k8s.meta.owner-ref.banned-kind',
+    'k8s.meta.owner-refs.one-controller',
+  ],
+  rule: 'a complete owner reference (apiVersion, kind, name, uid) is accepted (dryRun=All)',
+  arbitrary: () => fc.record({ ref: A.validOwnerReference() }),
+  build: ({ ref }, o): PodCase => ({
+    id: o.id,
+    title: `Generated: owner reference ${brief(ref)} is accepted (dry run)`,
+    kind: 'allowed',
+    fields: ['metadata.ownerReferences'],
+    tags: ['upstream', 'positive', 'dry-run'],
+    request: { query: { dryRun: 'All' }, patch: { 'merge-patch': { metadata: { ownerReferences: [ref] } } } },
+    expect: { status: 200, persisted: false, effect: [{ pointer: '/metadata/ownerReferences/0', value: ref }] },
+    source: [...OWNER_SOURCES, originSource(o, 'owner-reference')],
+  }),
+};
+
+interface InvalidOwnerInput {
+  bad: A.InvalidOwnerReferences;
+}
+
+const OWNER_MESSAGE = { apiVersion: 'version must not be empty', kind: 'must not be empty', name: 'must not be empty' } as const;
+
+const ownerReferencesInvalid: Family<InvalidOwnerInput> = {
+  name: 'owner-references-invalid',
+  suite: 'k8s',
+  kind: 'forbidden',
+  rules: ['k8s.meta.owner-ref.api-version', 'k8s.meta.owner-ref.kind', 'k8s.meta.owner-ref.name', 'k8s.meta.owner-refs.one-controller'],
+  rule: 'an owner reference without apiVersion, kind or name, or two controller references, is rejected with 422',
+  arbitrary: () => fc.record({ bad: A.invalidOwnerReferences() }),
+  build: ({ bad }, o): PodCase => ({
+    id: o.id,
+    title: `Generated: owner references ${brief(bad.refs)} (${bad.breaks}) are rejected with 422`,
+    kind: 'forbidden',
+    fields: ['metadata.ownerReferences'],
+    tags: ['upstream', 'negative', 'syntax'],
+    request: { patch: { 'merge-patch': { metadata: { ownerReferences: bad.refs } } } },
+    expect: {
+      status: 422,
+      error: {
+        reason: 'Invalid',
+        causes: [
+          bad.breaks === 'controller'
+            ? { field: 'metadata.ownerReferences', reason: 'FieldValueInvalid', messageIncludes: 'Only one reference can have Controller set to true' }
+            : { field: `metadata.ownerReferences.${bad.breaks}`, reason: 'FieldValueInvalid', messageIncludes: OWNER_MESSAGE[bad.breaks] },
+        ],
+      },
+    },
+    // 1.37 reports a missing field as FieldValueRequired at the indexed path (as owner-reference-no-uid says).
+    ...(bad.breaks === 'controller'
+      ? {}
+      : {
+          expectBy: [
+            {
+              upstream: { min: '1.37' },
+              because:
+                'FieldValueRequired at metadata.ownerReferences[0].<field> (apimachinery v0.37: validateOwnerReference with the list index, field.Required)',
+              expect: { error: { reason: 'Invalid', causes: [{ field: `metadata.ownerReferences[0].${bad.breaks}`, reason: 'FieldValueRequired' }] } },
+            },
+          ],
+        }),
+    source: [...OWNER_SOURCES, originSource(o, 'owner-references-invalid')],
   }),
 };
 
@@ -293,6 +557,13 @@ export const k8sGeneration: GenerationSpec = {
     erase(deadlineIncrease),
     erase(tolerationAdd),
     erase(tolerationInvalid),
+    erase(annotation),
+    erase(annotationKeyInvalid),
+    erase(annotationsTooLarge),
+    erase(finalizer),
+    erase(finalizerInvalid),
+    erase(ownerReference),
+    erase(ownerReferencesInvalid),
   ],
   // Every generated case gives a single patch type, so one variant.
   variantsOf: (cases) => podVariants(cases as PodCase[]),

@@ -21,6 +21,7 @@ export const validServerName = (): Arbitrary<string> => {
   const inner = charOf([...PRINTABLE_NON_SPACE, ...INNER_SPACES]);
   const edge = charOf(PRINTABLE_NON_SPACE);
   return fc.oneof(
+    { withCrossShrink: true },
     { weight: 4, arbitrary: edged(edge, fc.string({ unit: inner, maxLength: 30 }), edge) },
     { weight: 1, arbitrary: edged(edge, fc.string({ unit: inner, minLength: 230, maxLength: 253 }), edge) },
   );
@@ -40,7 +41,11 @@ export const invalidServerName = (): Arbitrary<string> =>
 /** A description matching valid_description_regex (printable incl. spaces anywhere), at most 255 characters. */
 export const validDescription = (): Arbitrary<string> => {
   const unit = charOf([...PRINTABLE_NON_SPACE, ...INNER_SPACES]);
-  return fc.oneof({ weight: 4, arbitrary: fc.string({ unit, maxLength: 40 }) }, { weight: 1, arbitrary: fc.string({ unit, minLength: 240, maxLength: 255 }) });
+  return fc.oneof(
+    { withCrossShrink: true },
+    { weight: 4, arbitrary: fc.string({ unit, maxLength: 40 }) },
+    { weight: 1, arbitrary: fc.string({ unit, minLength: 240, maxLength: 255 }) },
+  );
 };
 
 /** A description Nova rejects: over 255 characters, a control character (not a lone final "\n"), a non-BMP character. */
@@ -57,6 +62,7 @@ const HOST_MIDDLE = [...ALNUM, '-'];
 /** A 2.90–2.93 hostname: `^[a-zA-Z0-9]+[a-zA-Z0-9-]*[a-zA-Z0-9]+$`, 2 to 63 characters. */
 export const validHostname = (): Arbitrary<string> =>
   fc.oneof(
+    { withCrossShrink: true },
     { weight: 4, arbitrary: fc.tuple(charOf(HOST_EDGE), strOf(HOST_MIDDLE, 0, 20), charOf(HOST_EDGE)).map(([a, m, z]) => `${a}${m}${z}`) },
     { weight: 1, arbitrary: fc.tuple(charOf(HOST_EDGE), strOf(HOST_MIDDLE, 50, 61), charOf(HOST_EDGE)).map(([a, m, z]) => `${a}${m}${z}`) },
   );
@@ -143,3 +149,37 @@ export const invalidIPv6 = (): Arbitrary<string> => {
     fc.constant(''),
   );
 };
+
+/** 2.94+ `parameter_types.fqdn`: `^[a-zA-Z0-9-._]*$`, 1 to 255 characters. */
+const FQDN_RE = /^[a-zA-Z0-9-._]*$/;
+export const isFqdnHostname = (v: string): boolean => v.length >= 1 && v.length <= 255 && FQDN_RE.test(v);
+
+/** A 2.94+ hostname: dot-joined labels of letters, digits and inner dashes (the shape Nova documents), up to 255. */
+export const validFqdnHostname = (): Arbitrary<string> => {
+  const label = (max: number) => edged(charOf(HOST_EDGE), strOf(HOST_MIDDLE, 0, max), charOf(HOST_EDGE));
+  return fc
+    .oneof(
+      { withCrossShrink: true },
+      { weight: 4, arbitrary: fc.array(label(12), { minLength: 1, maxLength: 4 }).map((l) => l.join('.')) },
+      {
+        weight: 1,
+        arbitrary: fc.array(label(61), { minLength: 4, maxLength: 4 }).map((l) =>
+          l
+            .join('.')
+            .slice(0, 255)
+            .replace(/[-.]+$/, ''),
+        ),
+      },
+    )
+    .filter(isFqdnHostname);
+};
+
+/** A hostname 2.94+ rejects: empty, over 255 characters, or a character outside letters, digits, `-`, `.`, `_`. */
+export const invalidFqdnHostname = (): Arbitrary<string> =>
+  fc
+    .oneof(
+      fc.constant(''),
+      strOf(HOST_EDGE, 256, 300),
+      fc.tuple(strOf(HOST_EDGE, 0, 10), charOf([' ', '/', '@', '!', ':', '*', ',', '~', 'é']), strOf(HOST_EDGE, 0, 10)).map(([a, c, z]) => `${a}${c}${z}`),
+    )
+    .filter((v) => !isFqdnHostname(v));
