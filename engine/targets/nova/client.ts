@@ -4,6 +4,7 @@ import type { Exchange } from '../../http/exchange.ts';
 import type { Obj } from '../../json.ts';
 import type { AuthSession } from './keystone.ts';
 import type { MicroversionRange } from './microversions.ts';
+import { computeRoot } from './url-forms.ts';
 
 export interface NovaRequest {
   method: string;
@@ -18,6 +19,8 @@ export interface NovaRequest {
   legacyMicroversion?: string;
   /** Replace the session's token: `none` or a literal token. */
   token?: 'none' | { literal: string };
+  /** Another base URL than the endpoint (url-forms.ts updateBase: with or without a project id). */
+  base?: string;
 }
 
 /** A thin compute client: one endpoint, one auth session, every call returns its exchange. */
@@ -38,7 +41,7 @@ export class NovaClient {
       if (req.rawVersionHeader !== 'none') headers['openstack-api-version'] = req.rawVersionHeader;
     } else if (req.microversion) headers['openstack-api-version'] = `compute ${req.microversion}`;
     if (req.legacyMicroversion) headers['x-openstack-nova-api-version'] = req.legacyMicroversion;
-    return this.http.send({ method: req.method, url: `${this.endpoint}${req.path}`, headers, body: req.body });
+    return this.http.send({ method: req.method, url: `${req.base ?? this.endpoint}${req.path}`, headers, body: req.body });
   }
 
   showServer(id: string, microversion: string): Promise<Exchange> {
@@ -51,7 +54,7 @@ export class NovaClient {
 
   /** The version document of the endpoint: min and max microversion. */
   async versionRange(): Promise<MicroversionRange & { exchange: Exchange }> {
-    const root = this.endpoint.replace(/\/[0-9a-f-]{32,36}$/i, '');
+    const root = computeRoot(this.endpoint);
     const ex = await this.http.send({ method: 'GET', url: `${root}/`, headers: { accept: 'application/json', ...(await this.auth.headers()) } });
     const v = ((ex.response.json as Obj)?.version ?? {}) as Obj;
     const body = ex.response.json as Obj | undefined;
