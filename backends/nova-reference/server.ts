@@ -15,6 +15,17 @@ import { ServerStore } from './store.ts';
 /** oslo.middleware sizelimit's default `max_request_body_size` (112 KiB), in Nova's pipeline before auth. */
 export const DEFAULT_BODY_LIMIT = 114688;
 
+/** oslo sizelimit raises webob's HTTPRequestEntityTooLarge: webob's JSON error page, not a Nova fault (observed on Zed). */
+const SIZE_LIMIT_413: Reply = {
+  status: 413,
+  headers: { 'Content-Type': 'application/json' },
+  body: {
+    message: `Request is too large. Larger than max_request_body_size (${DEFAULT_BODY_LIMIT}).<br /><br />\n\n\n`,
+    code: '413 Request Entity Too Large',
+    title: 'Request Entity Too Large',
+  },
+};
+
 /** The size limit as the faults bend it: none at all, or one byte short (>= instead of >). */
 function bodyLimit(limit: number, faults: ReadonlySet<NovaFault>): number {
   if (faults.has('no-body-size-limit')) return Number.MAX_SAFE_INTEGER;
@@ -179,7 +190,7 @@ export async function startServer(opts: StartOptions): Promise<Running> {
     void readBodyLimited(req, bodyLimit(opts.bodyLimitBytes, faults), { tooLargeAt: 'now', checkContentLength: true }).then((read) => {
       if (!read.ok) {
         // A failed upload (the client went away) gets no answer.
-        if (read.reason === 'too-large') send(res, faultReply(413, 'Request is too large.', faults), true);
+        if (read.reason === 'too-large') send(res, SIZE_LIMIT_413, true);
         return;
       }
       let reply: Reply;
