@@ -32,6 +32,7 @@ const NOVA_REQUEST_KEYS = {
   microversionHeader: true,
   legacyMicroversionHeader: true,
   auth: true,
+  urlProject: true,
 } satisfies Record<keyof NovaUpdateRequest, true>;
 const NOVA_SETUP_KEYS = { server: true, lock: true, stop: true } satisfies Record<keyof NovaSetup, true>;
 

@@ -59,4 +59,8 @@ trap 'for r in zed 2026.2; do NOVA_REAL_RELEASE=$r bash backends/nova-real/stop.
 release zed keystone
 release zed noauth2
 release 2026.2 keystone
+# The field list against the Nova both releases installed above (Zed from Debian, 34 in the virtualenv): seconds.
+echo "── nova fields: fixtures/nova/fields/fields.json against nova's own schemas"
+venv_py="$(NOVA_REAL_RELEASE=2026.2 bash backends/nova-real/install.sh 2>/dev/null | tail -1)"
+python3 fixtures/nova/fields/build.py check --python /usr/bin/python3 --python "$venv_py" || status=1
 exit $status

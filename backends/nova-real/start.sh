@@ -487,8 +487,9 @@ env = [
 if auth == "noauth2":
     # Nova's NoAuthMiddleware takes "user:project" as the token and makes user "admin" an admin (other
     # users get no roles at all): the run is the admin of project A, through the compute URL directly.
+    # OS_PROJECT_ID: the token's project, for the seed's /v2.1/{tenant_id}/servers/{id} form (no token body to read it from).
     noauth = [("OS_AUTH_TYPE", "none"), ("OS_TOKEN", "admin:" + P["conformance-a"]),
-              ("OS_COMPUTE_ENDPOINT_OVERRIDE", compute)]
+              ("OS_COMPUTE_ENDPOINT_OVERRIDE", compute), ("OS_PROJECT_ID", P["conformance-a"])]
     # (no reader either: noauth2 gives users no roles)
     keep = ("NOVA_SERVER_IDS", "NOVA_SHUTOFF_SERVER_ID", "NOVA_REAL_LOCKED_SERVER_ID", "NOVA_REAL_ADMIN", "NOVA_REAL_PROJECT",
             "NOVA_REAL_ALT_PROJECT", "NOVA_REAL_COMPUTE", "NOVA_REAL_M", "NOVA_REAL_RELEASE", "NOVA_REAL_AUTH")

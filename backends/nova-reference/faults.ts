@@ -77,7 +77,18 @@ export type NovaFault =
   | 'policy-defaults-swapped'
   | 'pin-any-zone'
   | 'no-fqdn-hostname'
-  | 'ipv4-leading-zeros';
+  | 'ipv4-leading-zeros'
+  | 'url-project-unchecked'
+  | 'url-project-any-case'
+  | 'no-project-url'
+  | 'project-url-only'
+  | 'ignore-non-string-fields'
+  | 'lenient-pinned-az-length'
+  | 'legacy-header-wins'
+  | 'accept-next-microversion'
+  | 'max-microversion-exclusive'
+  | 'no-body-size-limit'
+  | 'body-limit-off-by-one';
 
 export interface NovaFaultInfo {
   name: NovaFault;
@@ -291,6 +302,63 @@ export const NOVA_FAULTS: readonly NovaFaultInfo[] = [
     name: 'ipv4-leading-zeros',
     family: 'status-code',
     description: 'accessIPv4 octets may carry leading zeros ("01.2.3.4"), as Python\'s ipaddress allowed before 3.9.5.',
+  },
+  {
+    name: 'url-project-unchecked',
+    family: 'status-code',
+    description: "The URL's project id is not compared with the token's: /v2.1/{another project}/servers/{id} updates the server (200).",
+  },
+  {
+    name: 'url-project-any-case',
+    family: 'status-code',
+    description:
+      "The URL's project id is routed and compared without regard to case: the token's id upper-cased updates the server instead of matching no route (404).",
+  },
+  {
+    name: 'no-project-url',
+    family: 'status-code',
+    description: "Only /v2.1/servers/{id} is routed: the seed's /v2.1/{tenant_id}/servers/{id} answers a plain 404.",
+  },
+  {
+    name: 'project-url-only',
+    family: 'status-code',
+    description: 'Only /v2.1/{tenant_id}/servers/{id} is routed: /v2.1/servers/{id} answers a plain 404.',
+  },
+  {
+    name: 'ignore-non-string-fields',
+    family: 'status-code',
+    description:
+      'A number or boolean in accessIPv4, accessIPv6, OS-DCF:diskConfig, hostname or pinned_availability_zone is dropped (as by a typed binder) instead of refused: the update answers 200.',
+  },
+  {
+    name: 'lenient-pinned-az-length',
+    family: 'status-code',
+    description: 'pinned_availability_zone (2.104) has no length limit: a 256-character zone meets the zone rule (409) instead of the schema (400).',
+  },
+  {
+    name: 'legacy-header-wins',
+    family: 'status-code',
+    description: 'With both headers, X-OpenStack-Nova-API-Version wins over OpenStack-API-Version.',
+  },
+  {
+    name: 'accept-next-microversion',
+    family: 'status-code',
+    description: 'The microversion one above the maximum is served as the maximum instead of refused with 406.',
+  },
+  {
+    name: 'max-microversion-exclusive',
+    family: 'status-code',
+    description: 'The advertised maximum microversion itself is refused with 406 (an exclusive range check); "latest" still works.',
+  },
+  {
+    name: 'no-body-size-limit',
+    family: 'status-code',
+    description: 'Request bodies of any size are read and validated: no 413 above 114688 bytes.',
+  },
+  {
+    name: 'body-limit-off-by-one',
+    family: 'status-code',
+    description: 'A body of exactly 114688 bytes (the limit) is refused with 413 (>= instead of >).',
   },
 ];
 

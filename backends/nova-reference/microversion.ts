@@ -67,6 +67,12 @@ export interface NegotiationQuirks {
   ignoreLegacy?: boolean;
   /** fault version-errors-swapped */
   swapErrors?: boolean;
+  /** fault legacy-header-wins */
+  legacyWins?: boolean;
+  /** fault accept-next-microversion */
+  acceptNext?: boolean;
+  /** fault max-microversion-exclusive */
+  maxExclusive?: boolean;
 }
 
 function headerValue(v: string | string[] | undefined): string | undefined {
@@ -77,6 +83,8 @@ function headerValue(v: string | string[] | undefined): string | undefined {
 /** Picks the requested compute version string from the headers, or undefined when none applies. */
 export function requestedVersion(headers: Record<string, string | string[] | undefined>, quirks: NegotiationQuirks = {}): string | undefined {
   const std = headerValue(headers['openstack-api-version']);
+  const legacyFirst = quirks.legacyWins ? headerValue(headers['x-openstack-nova-api-version']) : undefined;
+  if (legacyFirst !== undefined) return legacyFirst.trim();
   let found: string | undefined;
   if (std !== undefined) {
     for (const entry of std.split(',')) {
@@ -113,7 +121,8 @@ export function negotiate(headers: Record<string, string | string[] | undefined>
   }
   const v = parseMicroversion(raw);
   if (!v) return invalid();
-  if (compareMv(v, MIN_MICROVERSION) < 0 || compareMv(v, max) > 0) {
+  if (quirks.acceptNext && v.major === max.major && v.minor === max.minor + 1) return { ok: true, version: max, requested: raw };
+  if (compareMv(v, MIN_MICROVERSION) < 0 || compareMv(v, max) > 0 || (quirks.maxExclusive && compareMv(v, max) === 0)) {
     const message = `Version ${mvToString(v)} is not supported by the API. Minimum is ${mvToString(MIN_MICROVERSION)} and maximum is ${mvToString(max)}.`;
     if (quirks.swapErrors) return { ok: false, status: 400, message };
     return { ok: false, status: 406, message, echo: v };

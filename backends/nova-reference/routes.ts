@@ -90,11 +90,17 @@ function safeDecode(s: string): string {
   }
 }
 
-/** Matches `/v2.1[/{project_id}]/servers[/detail|/{id}]`. */
-export function matchRoute(path: string): Route | undefined {
-  const m = /^\/v2\.1(?:\/([0-9a-fA-F-]{1,64}))?\/servers(?:\/([^/]+)(\/action)?)?\/?$/.exec(path);
+/**
+ * Matches `/v2.1[/{project_id}]/servers[/detail|/{id}]`; the project id is `[0-9a-f-]+` as in Nova's
+ * ProjectMapper (upper case matches no route). Faults: `url-project-any-case`, `no-project-url`, `project-url-only`.
+ */
+export function matchRoute(path: string, faults: ReadonlySet<NovaFault> = new Set()): Route | undefined {
+  const project = faults.has('url-project-any-case') ? '[0-9a-fA-F-]+' : '[0-9a-f-]+';
+  const m = new RegExp(`^/v2\\.1(?:/(${project}))?/servers(?:/([^/]+)(/action)?)?/?$`).exec(path);
   if (!m) return undefined;
   const urlProjectId = m[1];
+  if (urlProjectId !== undefined && faults.has('no-project-url')) return undefined;
+  if (urlProjectId === undefined && faults.has('project-url-only')) return undefined;
   const tail = m[2] ? safeDecode(m[2]) : undefined;
   if (tail === undefined) return { urlProjectId, kind: 'collection' };
   if (m[3]) return { urlProjectId, kind: 'action', serverId: tail };
@@ -178,6 +184,9 @@ export function handleCompute(req: RequestInfo, route: Route, token: TokenInfo, 
     rejectLatest: faults.has('reject-latest'),
     ignoreLegacy: faults.has('ignore-legacy-header'),
     swapErrors: faults.has('version-errors-swapped'),
+    legacyWins: faults.has('legacy-header-wins'),
+    acceptNext: faults.has('accept-next-microversion'),
+    maxExclusive: faults.has('max-microversion-exclusive'),
   });
   const vhQuirks = { omit: faults.has('no-version-header'), noServiceName: faults.has('wrong-version-echo') };
   if (!neg.ok) {
@@ -208,7 +217,8 @@ export function handleCompute(req: RequestInfo, route: Route, token: TokenInfo, 
   if (!body.ok) return body.reply;
 
   // URL project id must be the token's.
-  if (route.urlProjectId !== undefined && route.urlProjectId !== token.project?.id) {
+  const sameProject = (a: string, b: string | undefined) => (faults.has('url-project-any-case') ? a.toLowerCase() === b?.toLowerCase() : a === b);
+  if (route.urlProjectId !== undefined && !faults.has('url-project-unchecked') && !sameProject(route.urlProjectId, token.project?.id)) {
     return fault(400, `Malformed request URL: URL's project_id '${route.urlProjectId}' doesn't match Context's project_id '${token.project?.id ?? 'None'}'`);
   }
 
@@ -286,9 +296,24 @@ function schemaQuirks(faults: ReadonlySet<NovaFault>): SchemaQuirks {
     lenientHostname: faults.has('lenient-hostname'),
     noFqdnHostname: faults.has('no-fqdn-hostname'),
     ipv4LeadingZeros: faults.has('ipv4-leading-zeros'),
+    lenientPinnedAzLength: faults.has('lenient-pinned-az-length'),
     ignoreMicroversion: faults.has('ignore-microversion'),
     acceptCreateOnly: faults.has('accept-create-only-params'),
   };
+}
+
+/** Fault ignore-non-string-fields: numbers and booleans in the typed string fields vanish before validation. */
+function dropNonStrings(payload: unknown): unknown {
+  const srv = (payload as { server?: unknown } | null)?.server;
+  if (!srv || typeof srv !== 'object' || Array.isArray(srv)) return payload;
+  const kept = Object.entries(srv).filter(
+    ([k, v]) =>
+      !(
+        ['accessIPv4', 'accessIPv6', 'OS-DCF:diskConfig', 'hostname', 'pinned_availability_zone'].includes(k) &&
+        (typeof v === 'number' || typeof v === 'boolean')
+      ),
+  );
+  return { ...(payload as object), server: Object.fromEntries(kept) };
 }
 
 /** Applies validated update fields to a copy of the record (ServersController.update + translate_attributes). */
@@ -341,6 +366,7 @@ function updateServer(
     const srv = isObj(payload) ? (payload as Record<string, unknown>).server : undefined;
     payload = { server: isObj(srv) ? srv : {} };
   }
+  if (faults.has('ignore-non-string-fields')) payload = dropNonStrings(payload);
   const err = validate(updateSchema(mv, q), payload);
   if (err) {
     if (faults.has('partial-apply')) partialApply(deps, token, id, payload, mv, q, faults);

@@ -15,6 +15,23 @@ import { ServerStore } from './store.ts';
 /** oslo.middleware sizelimit's default `max_request_body_size` (112 KiB), in Nova's pipeline before auth. */
 export const DEFAULT_BODY_LIMIT = 114688;
 
+/** oslo sizelimit raises webob's HTTPRequestEntityTooLarge: webob's JSON error page, not a Nova fault (observed on Zed). */
+const SIZE_LIMIT_413: Reply = {
+  status: 413,
+  headers: { 'Content-Type': 'application/json' },
+  body: {
+    message: `Request is too large. Larger than max_request_body_size (${DEFAULT_BODY_LIMIT}).<br /><br />\n\n\n`,
+    code: '413 Request Entity Too Large',
+    title: 'Request Entity Too Large',
+  },
+};
+
+/** The size limit as the faults bend it: none at all, or one byte short (>= instead of >). */
+function bodyLimit(limit: number, faults: ReadonlySet<NovaFault>): number {
+  if (faults.has('no-body-size-limit')) return Number.MAX_SAFE_INTEGER;
+  return faults.has('body-limit-off-by-one') ? limit - 1 : limit;
+}
+
 export interface StartOptions {
   port: number;
   maxMicroversion: Microversion;
@@ -165,17 +182,17 @@ export async function startServer(opts: StartOptions): Promise<Running> {
       token = keystone.check(keystone.users.memberA.staticToken);
       if (!token) return PLAIN_404;
     }
-    const r = matchRoute(path);
+    const r = matchRoute(path, faults);
     if (!r) return PLAIN_404;
     return handleCompute(info, r, token, deps);
   };
 
   const server = createServer((req, res) => {
     // Like oslo sizelimit: a declared or actual excess is refused at once and the connection closed after the 413.
-    void readBodyLimited(req, opts.bodyLimitBytes, { tooLargeAt: 'now', checkContentLength: true }).then((read) => {
+    void readBodyLimited(req, bodyLimit(opts.bodyLimitBytes, faults), { tooLargeAt: 'now', checkContentLength: true }).then((read) => {
       if (!read.ok) {
         // A failed upload (the client went away) gets no answer.
-        if (read.reason === 'too-large') send(res, faultReply(413, 'Request is too large.', faults), true);
+        if (read.reason === 'too-large') send(res, SIZE_LIMIT_413, true);
         return;
       }
       let reply: Reply;

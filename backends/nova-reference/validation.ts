@@ -346,6 +346,8 @@ export interface SchemaQuirks {
   noFqdnHostname?: boolean;
   /** IPv4 octets may have leading zeros (Python's ipaddress before 3.9.5). */
   ipv4LeadingZeros?: boolean;
+  /** pinned_availability_zone without maxLength. */
+  lenientPinnedAzLength?: boolean;
   ignoreMicroversion?: boolean;
   acceptCreateOnly?: boolean;
 }
@@ -415,7 +417,8 @@ export function updateSchema(mv: Microversion, q: SchemaQuirks = {}): MiniSchema
   if (q.ignoreMicroversion || atLeast(mv, '2.90')) {
     props.hostname = q.lenientHostname ? { type: ['string', 'null'], maxLength: 255 } : atLeast(mv, '2.94') && !q.noFqdnHostname ? fqdnType() : hostnameType();
   }
-  if (atLeast(mv, '2.104')) props.pinned_availability_zone = { oneOf: [{ type: 'string', minLength: 1, maxLength: 255 }, { type: 'null' }] };
+  if (atLeast(mv, '2.104'))
+    props.pinned_availability_zone = { oneOf: [{ type: 'string', minLength: 1, maxLength: q.lenientPinnedAzLength ? undefined : 255 }, { type: 'null' }] };
   return {
     type: 'object',
     properties: {

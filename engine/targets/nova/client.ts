@@ -5,6 +5,7 @@ import type { Obj } from '../../json.ts';
 import type { SubjectLedger } from '../../lifecycle/ledger.ts';
 import type { AuthSession } from './keystone.ts';
 import type { MicroversionRange } from './microversions.ts';
+import { computeRoot } from './url-forms.ts';
 
 export interface NovaRequest {
   method: string;
@@ -19,6 +20,8 @@ export interface NovaRequest {
   legacyMicroversion?: string;
   /** Replace the session's token: `none` or a literal token. */
   token?: 'none' | { literal: string };
+  /** Another base URL than the endpoint (url-forms.ts updateBase: with or without a project id). */
+  base?: string;
 }
 
 /** A thin compute client: one endpoint, one auth session, every call returns its exchange. */
@@ -44,7 +47,7 @@ export class NovaClient {
     if (req.legacyMicroversion) headers['x-openstack-nova-api-version'] = req.legacyMicroversion;
     const server = this.ledger ? /^\/servers\/([^/?#]+)/.exec(req.path)?.[1] : undefined;
     const n = server ? this.ledger?.sent(server) : undefined;
-    const ex = await this.http.send({ method: req.method, url: `${this.endpoint}${req.path}`, headers, body: req.body });
+    const ex = await this.http.send({ method: req.method, url: `${req.base ?? this.endpoint}${req.path}`, headers, body: req.body });
     if (server && n !== undefined && req.method === 'GET') this.ledger?.answered(server, n, ex);
     return ex;
   }
@@ -59,7 +62,7 @@ export class NovaClient {
 
   /** The version document of the endpoint: min and max microversion. */
   async versionRange(): Promise<MicroversionRange & { exchange: Exchange }> {
-    const root = this.endpoint.replace(/\/[0-9a-f-]{32,36}$/i, '');
+    const root = computeRoot(this.endpoint);
     const ex = await this.http.send({ method: 'GET', url: `${root}/`, headers: { accept: 'application/json', ...(await this.auth.headers()) } });
     const v = ((ex.response.json as Obj)?.version ?? {}) as Obj;
     const body = ex.response.json as Obj | undefined;

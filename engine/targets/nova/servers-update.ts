@@ -10,12 +10,13 @@ import type { Exchange } from '../../http/exchange.ts';
 import type { Obj } from '../../json.ts';
 import type { SubjectHandle, TargetAdapter } from '../../run-case.ts';
 import type { SchemaRegistry } from '../../schemas.ts';
-import { compareVersions, describeRange } from '../../versions.ts';
+import { compareVersions, describeRange, parseVersion } from '../../versions.ts';
 import type { NovaClient } from './client.ts';
 import { type MicroversionRange, microversionsFor, RESPONSE_BOUNDARIES } from './microversions.ts';
 import type { NovaFacts } from './preflight.ts';
 import type { NovaSession } from './session.ts';
 import type { NovaSetup, NovaUpdateRequest } from './types.ts';
+import { endpointProjectId, updateBase, urlFormSkipReason } from './url-forms.ts';
 
 export type ServerCase = ConformanceCase<NovaUpdateRequest, NovaSetup>;
 
@@ -77,6 +78,12 @@ export function serverVariants(cases: ServerCase[], target: MicroversionRange): 
     for (const mv of points) out.push({ id: `${c.id}@${mv}`, case: c, variant: mv });
   }
   return out;
+}
+
+/** The microversion after `v` ("2.93" → "2.94"): the first one a release with max `v` refuses. */
+export function nextMinor(v: string): string {
+  const [major, minor] = parseVersion(v);
+  return `${major}.${minor + 1}`;
 }
 
 /** Why a variant cannot run against a target with these facts (the adapter and `doctor` both use this). */
@@ -258,9 +265,11 @@ export function serversUpdateAdapter(s: NovaSession, schemaTable: SchemaEntry[])
     const seen = id ? lastRead.get(id) : undefined;
     return seen && s.ledger.isLatest(id as string, seen.ex) ? seen : undefined;
   };
+  // The token's project (Keystone's token body, OS_PROJECT_ID, or the endpoint's own suffix): the seed's URL form.
+  const projectId = s.client.auth.projectId || endpointProjectId(s.client.endpoint);
   return {
     traits,
-    skipReason: (v) => serverSkipReason(v, s.facts),
+    skipReason: (v) => serverSkipReason(v, s.facts) ?? urlFormSkipReason(v.case.request.urlProject, projectId),
     async prepare(v): Promise<SubjectHandle> {
       const c = v.case;
       const req = c.request;
@@ -279,7 +288,12 @@ export function serversUpdateAdapter(s: NovaSession, schemaTable: SchemaEntry[])
       const serverId = which === 'own' ? await pool.lease(preference) : undefined;
       const readClient: NovaClient | undefined = which === 'alt' ? s.alt : s.client;
       const readId = which === 'alt' ? s.altServerId : serverId;
-      const vars: Record<string, string> = { microversion: mv === 'latest' ? s.range.max : mv, maxMicroversion: s.targetMax, runId: s.runId };
+      const vars: Record<string, string> = {
+        microversion: mv === 'latest' ? s.range.max : mv,
+        maxMicroversion: s.targetMax,
+        aboveMaxMicroversion: nextMinor(s.targetMax),
+        runId: s.runId,
+      };
       // Undone in reverse order when the case is over (unlock, start), whatever its verdict.
       const undo: Undo[] = [];
       const release = async () => {
@@ -372,7 +386,8 @@ export function serversUpdateAdapter(s: NovaSession, schemaTable: SchemaEntry[])
             body,
             contentType: req.contentType,
             microversion: mv,
-            rawVersionHeader: req.microversionHeader,
+            rawVersionHeader: req.microversionHeader === undefined ? undefined : (resolvePlaceholders(req.microversionHeader, vars) as string),
+            base: req.urlProject ? updateBase(req.urlProject, sender.endpoint, projectId) : undefined,
             legacyMicroversion: req.legacyMicroversionHeader,
             token,
           });

@@ -23,7 +23,15 @@ export interface NovaUpdateRequest {
    * same project (`OS_READER_*`).
    */
   auth?: 'default' | 'none' | 'bogus' | 'reader';
+  /**
+   * Which URL the update goes to (engine/targets/nova/url-forms.ts): the configured endpoint as it is (default),
+   * `/v2.1/servers/{id}` (`none`), `/v2.1/{token's project id}/servers/{id}` (`own`), that id upper-cased
+   * (`own-upper-case`), or another project's id (`other`).
+   */
+  urlProject?: NovaUrlProject;
 }
+
+export type NovaUrlProject = 'endpoint' | 'none' | 'own' | 'own-upper-case' | 'other';
 
 export interface NovaSetup {
   /** Server state the case needs first (applied with an ordinary update at the case's microversion). */
