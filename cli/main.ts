@@ -19,7 +19,7 @@ function firstSentence(message: string): string {
 }
 
 const USAGE = `usage: update-conformance [run] [selection] [--embedded] [--verbose] [--shard I/N] [--report-dir DIR] [--report subunit] [--concurrency N] [--baseline FILE [--update-baseline]]
-       update-conformance list [selection] [--json]
+       update-conformance list [selection] [--json] [--coverage]
        update-conformance doctor [selection] [--shard I/N]
        update-conformance merge DIR DIR … [--report-dir OUT] [--baseline FILE]
        update-conformance bundle [--report-dir DIR] [--baseline FILE] [--out DIR|FILE.tar.gz]
@@ -102,6 +102,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       'update-baseline': { type: 'boolean' },
       embedded: { type: 'boolean' },
       json: { type: 'boolean' },
+      coverage: { type: 'boolean' },
       shard: { type: 'string' },
       'rerun-failed': { type: 'string' },
       report: { type: 'string' },
@@ -147,7 +148,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     }
     case 'list': {
       const { listCommand } = await import('./list.ts');
-      return listCommand(env, Boolean(values.json), io.out);
+      return listCommand(env, Boolean(values.json), io.out, Boolean(values.coverage));
     }
     case 'cleanup': {
       const { cleanupCommand } = await import('./cleanup.ts');

@@ -6,9 +6,11 @@ import { knownTags } from '../engine/cases/catalog.ts';
 import { checkSelection, isCaseSelected } from '../engine/cases/select.ts';
 import { type Config, type Env, loadConfig } from '../engine/config/index.ts';
 import { knownSecrets, redactText } from '../engine/config/secrets.ts';
+import { runCoverage } from '../engine/coverage/index.ts';
 import { ConfigError, describeError } from '../engine/errors.ts';
 import { EXIT } from '../engine/exit-codes.ts';
 import { COMPILED, PACKAGE_ROOT, packageInfo } from '../engine/paths.ts';
+import { targetReleases } from '../engine/releases.ts';
 import type { ProvidedRun } from '../engine/suite.ts';
 import { casesOf, selectedVariants, TARGETS } from '../engine/targets/index.ts';
 import type { AnyTarget } from '../engine/targets/target.ts';
@@ -145,6 +147,7 @@ export async function runCommand(env: Env, opts: RunOptions = {}): Promise<numbe
       log(`${t.name}: ${r.value.line}`);
       facts[t.name] = r.value.facts;
     }
+    for (const r of targetReleases(suites, facts)) if (r.notice) log(`NOTE: ${r.suite}: ${r.notice}.`);
     for (const t of suites) {
       const warning = t.insecureWarning(config.targets[t.name]);
       if (warning) log(`WARNING: ${warning}.`);
@@ -246,6 +249,8 @@ async function runSuites(
       log(`The run did not start: no report written (earlier reports in ${reportDir} are untouched).`);
       return EXIT.incomplete;
     }
+    final.coverage = runCoverage(suites, final.results);
+    final.releases = targetReleases(suites, facts);
     judgeByBaseline(config, final, log);
     reporter.finish(final);
     const write = (r: RunReport) => {

@@ -3,7 +3,8 @@ import type { Reporter, TestCase, TestModule, TestRunEndReason } from 'vitest/no
 import type { Shard } from '../engine/cases/shard.ts';
 import { type CaseResult, explain } from '../engine/results.ts';
 import type { TargetInfo, TargetKind } from '../engine/targets/target.ts';
-import { bySuite, caseCount, countVerdicts, docConflictCases, type RunReport } from './model.ts';
+import { coverageLines } from './coverage.ts';
+import { bySuite, caseCount, countVerdicts, docConflictCases, type RunReport, releaseNotices } from './model.ts';
 import { groupFailures } from './patterns.ts';
 import { sourceLink } from './sources.ts';
 
@@ -220,6 +221,8 @@ export default class ConformanceReporter implements Reporter {
       for (const r of list.filter((x) => x.verdict === 'skip')) skips.set(r.reason ?? 'skipped', (skips.get(r.reason ?? 'skipped') ?? 0) + 1);
       for (const [why, n] of skips) this.write(`  – ${n} skipped: ${why}`);
     }
+    for (const c of report.coverage ?? []) for (const line of coverageLines(c)) this.write(line);
+    for (const notice of releaseNotices(report)) this.write(`NOTE: ${notice}`);
     for (const suite of report.notRun ?? []) this.write(`${suite}: not run`);
     const conflicts = docConflictCases(report.results).length;
     if (conflicts) this.write(`${conflicts} case(s) where the document and upstream disagree (listed in summary.md)`);

@@ -1,7 +1,19 @@
+import type { SuiteCoverage } from '../engine/coverage/coverage.ts';
 import type { CaseResult } from '../engine/results.ts';
 import { describeSupersedes, explain } from '../engine/results.ts';
 import { compareVersions } from '../engine/versions.ts';
-import { bySuite, type Counts, caseCount, countVerdicts, coverageMatrix, docConflictCases, microversionMatrix, type RunReport, sortResults } from './model.ts';
+import {
+  bySuite,
+  type Counts,
+  caseCount,
+  countVerdicts,
+  coverageMatrix,
+  docConflictCases,
+  microversionMatrix,
+  type RunReport,
+  releaseNotices,
+  sortResults,
+} from './model.ts';
 import { groupFailures } from './patterns.ts';
 import { sourceLink } from './sources.ts';
 import { judge } from './verdict.ts';
@@ -169,6 +181,28 @@ function compareColumns(a: string, b: string): number {
   return 0;
 }
 
+/** The coverage table of report.html: counts per suite, then every uncovered rule and field with its reason. */
+function coverageHtml(coverage: SuiteCoverage[] | undefined): string {
+  if (!coverage?.length) return '';
+  const rows = coverage
+    .map((c) =>
+      c.inventory
+        ? `<tr><td>${esc(c.suite)}</td><td>${c.rules.covered}/${c.rules.total}</td><td>${c.fields.covered}/${c.fields.total}</td></tr>`
+        : `<tr><td>${esc(c.suite)}</td><td colspan="2">no upstream rule inventory yet</td></tr>`,
+    )
+    .join('');
+  const uncovered = coverage
+    .map((c) => {
+      const items = [...c.rules.uncovered.map((u) => ['rule', u] as const), ...c.fields.uncovered.map((u) => ['field', u] as const)]
+        .map(([kind, u]) => `<tr><td>${kind}</td><td><code>${esc(u.name)}</code></td><td>${esc(u.reason ?? 'no case, no reason given')}</td></tr>`)
+        .join('');
+      const problems = c.problems.map((p) => `<li class="fail">${esc(p)}</li>`).join('');
+      return `${items ? `<details><summary>${esc(c.suite)}: ${c.rules.uncovered.length + c.fields.uncovered.length} uncovered</summary><table><tr><th></th><th>uncovered</th><th>reason</th></tr>${items}</table></details>` : ''}${problems ? `<ul>${problems}</ul>` : ''}`;
+    })
+    .join('');
+  return `<h2>Coverage: upstream rules and fields</h2><table id="upstream-coverage"><tr><th>suite</th><th>rules covered</th><th>fields covered</th></tr>${rows}</table>${uncovered}`;
+}
+
 /** A self-contained page: header, coverage matrix (field × allowed/forbidden × verdict), then every case. */
 export function renderHtml(report: RunReport): string {
   const results = sortResults(report.results);
@@ -197,6 +231,9 @@ export function renderHtml(report: RunReport): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>update-conformance ${esc(report.runId)}: ${esc(headline)}</title><style>${STYLE}</style></head><body>
 <h1>update-conformance: <span class="${verdict === 'non-conformant' ? 'fail' : verdict === 'conformant' ? 'pass' : 'error'}">${esc(headline)}</span></h1>
 <p>Run <code>${esc(report.runId)}</code> · ${esc(report.startedAt)} → ${esc(report.finishedAt)} · ${esc(report.tool.name)} ${esc(report.tool.version)}${report.interrupted ? ' · <strong class="error">interrupted: partial results</strong>' : ''}</p>
+${releaseNotices(report)
+  .map((n) => `<p class="error">${esc(n)}</p>`)
+  .join('')}
 ${report.notRun?.length ? `<p class="error">Not run: ${report.notRun.map(esc).join(', ')}</p>` : ''}
 <ul>${targets}</ul>
 <p>Legend: ✓ passed · ✗ failed · ! technical error · – skipped (with the reason in the case)</p>
@@ -205,6 +242,7 @@ ${report.baselineProblems?.length ? `<h2>Baseline problems</h2><ul>${report.base
 ${report.runErrors.length ? `<h2>Run errors</h2><ul>${report.runErrors.map((e) => `<li class="error">${esc(e)}</li>`).join('')}</ul>` : ''}
 ${picture(results)}
 ${failureIndex(results)}
+${coverageHtml(report.coverage)}
 <h2>Coverage: field × verdict</h2>
 <table id="matrix"><tr><th>field</th><th>allowed updates</th><th>forbidden updates</th></tr>${matrix}</table>
 ${mvTable}

@@ -1,5 +1,6 @@
 import { explain } from '../engine/results.ts';
-import { bySuite, caseCount, countVerdicts, docConflictCases, type RunReport } from './model.ts';
+import { coverageMarkdown } from './coverage.ts';
+import { bySuite, caseCount, countVerdicts, docConflictCases, type RunReport, releaseNotices } from './model.ts';
 import { judge, type RunVerdict } from './verdict.ts';
 
 const ICON: Record<RunVerdict, string> = { conformant: '✅', 'non-conformant': '❌', incomplete: '⚠️', interrupted: '⚠️' };
@@ -26,6 +27,8 @@ export function renderMarkdown(report: RunReport): string {
     lines.push(`| ${suite} | ${c.pass} | ${c.fail} | ${c.error} | ${c.skip} |`);
   }
   lines.push(`| **all** | ${all.pass} | ${all.fail} | ${all.error} | ${all.skip} |`, '');
+  for (const notice of releaseNotices(report)) lines.push(`⚠️ ${notice}`, '');
+  lines.push(...coverageMarkdown(report.coverage));
   const policy = report.results.filter((r) => r.policy).length;
   if (policy) lines.push(`${policy} of the failures were rejected by the target's own policy (an admission policy or webhook), not by the API's rules.`, '');
   const capabilities = new Map<string, typeof report.results>();

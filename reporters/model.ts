@@ -1,3 +1,5 @@
+import type { SuiteCoverage } from '../engine/coverage/coverage.ts';
+import type { ReleaseStatus } from '../engine/releases.ts';
 import type { CaseResult, Verdict } from '../engine/results.ts';
 import type { TargetInfo, TargetKind } from '../engine/targets/target.ts';
 
@@ -26,6 +28,15 @@ export interface RunReport {
   notRun?: string[];
   /** Set when the run was one shard of a case-level split (`--shard i/n`, engine/cases/shard.ts); `merge` checks all n are there. */
   shard?: { index: number; total: number };
+  /** Per suite: the upstream rules and fields the decided variants exercised, and what stays uncovered (engine/coverage). */
+  coverage?: SuiteCoverage[];
+  /** Per suite: the target's release and whether the suite is proven on it (engine/releases.ts). */
+  releases?: ReleaseStatus[];
+}
+
+/** The sentences naming targets outside the releases their suite is proven on. */
+export function releaseNotices(report: RunReport): string[] {
+  return (report.releases ?? []).flatMap((r) => (r.notice ? [`${r.suite}: ${r.notice}`] : []));
 }
 
 export type Counts = Record<Verdict, number> & { total: number };

@@ -1,5 +1,5 @@
 import { EXIT } from '../engine/exit-codes.ts';
-import { countVerdicts, isSelfCheck, type RunReport } from './model.ts';
+import { countVerdicts, isSelfCheck, type RunReport, releaseNotices } from './model.ts';
 
 export type RunVerdict = 'conformant' | 'non-conformant' | 'incomplete' | 'interrupted';
 
@@ -60,7 +60,11 @@ export function judge(report: RunReport): Judgement {
   const known = knownDeviations
     ? `with ${knownDeviations} known deviation${knownDeviations === 1 ? '' : 's'}${report.baseline ? ` (${report.baseline})` : ''}`
     : '';
-  const core = [word, verdict === 'conformant' ? known : '', why.length ? `(${why.join(', ')})` : ''].filter(Boolean).join(' ');
+  // A release outside the proven set is part of the verdict line: an expectation may differ there unscoped.
+  const unproven = releaseNotices(report).join('; ');
+  const core = [word, verdict === 'conformant' ? known : '', why.length ? `(${why.join(', ')})` : '', unproven ? `— ${unproven}` : '']
+    .filter(Boolean)
+    .join(' ');
   if (verdict === 'conformant' && known) why.push(known);
   return { verdict, exitCode, knownDeviations, reasons: why, headline: selfCheck ? `${SELF_CHECK}: ${core}` : core, selfCheck };
 }
