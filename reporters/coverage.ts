@@ -14,7 +14,8 @@ export function coverageLines(c: SuiteCoverage, max = 8, withReason = false): st
   const lines = [`${c.suite} coverage: ${describeCoverage(c)}`];
   if (c.rules.uncovered.length) lines.push(`  uncovered rules: ${named(c.rules.uncovered, max, withReason)}`);
   if (c.fields.uncovered.length) lines.push(`  uncovered fields: ${named(c.fields.uncovered, max, withReason)}`);
-  for (const p of c.problems) lines.push(`  inventory problem: ${p}`);
+  for (const p of c.problems.slice(0, max)) lines.push(`  inventory problem: ${p}`);
+  if (c.problems.length > max) lines.push(`  … ${c.problems.length - max} more inventory problems (list --coverage)`);
   return lines;
 }
 
