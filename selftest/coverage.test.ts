@@ -12,6 +12,8 @@ import { computeCoverage, loadInventory, runCoverage, suiteCoverage } from '../e
 import { describeProven, provenReleases, releaseStatus } from '../engine/releases.ts';
 import type { CaseResult } from '../engine/results.ts';
 import { TARGETS, targetNamed } from '../engine/targets/index.ts';
+import { renderHtml } from '../reporters/html.ts';
+import { renderMarkdown } from '../reporters/markdown.ts';
 import type { RunReport } from '../reporters/model.ts';
 import { judge } from '../reporters/verdict.ts';
 
@@ -154,5 +156,35 @@ describe('proven releases', () => {
     expect(judge(report).headline).toBe('conformant');
     report.releases = [{ ...(releaseStatus(list, '1.33') as NonNullable<ReturnType<typeof releaseStatus>>) }];
     expect(judge(report).headline).toBe('conformant — k8s.pods.patch: v1.33 is not among the releases this suite is proven on: 1.34–1.37');
+  });
+});
+
+describe('the reports show coverage and releases', () => {
+  test('summary.md and report.html: the counts, every uncovered unit with its reason, the release notice', () => {
+    const coverage = computeCoverage('x.y.z', loadInventory('x', fixtures(RULES, FIELDS)), GOOD, GOOD.slice(0, 2));
+    const report = {
+      tool: { name: 'update-conformance', version: '0' },
+      runId: 'r',
+      startedAt: 'a',
+      finishedAt: 'b',
+      interrupted: false,
+      targets: [],
+      runErrors: [],
+      results: [],
+      coverage: [coverage],
+      releases: [
+        { suite: 'x.y.z', release: '1.39', proven: false, provenOn: '1.33–1.38', notice: 'v1.39 is not among the releases this suite is proven on: 1.33–1.38' },
+      ],
+    } as RunReport;
+    const md = renderMarkdown(report);
+    expect(md).toContain('| x.y.z | 2/4 | 1/3 |');
+    expect(md).toContain('- rule `x.handler.hard`: needs a cluster feature the suite cannot assume');
+    expect(md).toContain('- rule `x.spec.immutable`: not exercised in this run (skipped or not selected)');
+    expect(md).toContain('- field `spec.nodeName`: set by the scheduler, not by an update');
+    expect(md).toContain('x.y.z: v1.39 is not among the releases this suite is proven on: 1.33–1.38');
+    const html = renderHtml(report);
+    expect(html).toContain('<td>x.y.z</td><td>2/4</td><td>1/3</td>');
+    expect(html).toContain('<code>x.handler.hard</code></td><td>needs a cluster feature the suite cannot assume');
+    expect(html).toContain('v1.39 is not among the releases this suite is proven on');
   });
 });
