@@ -23,7 +23,7 @@ function firstSentence(message: string): string {
 
 const USAGE = `usage: update-conformance [run] [selection] [--embedded] [--verbose] [--shard I/N] [--report-dir DIR] [--report subunit] [--concurrency N] [--baseline FILE [--update-baseline]]
                           [--generate N [--seed S|daily]] [--cases FILE[,…]]
-       update-conformance list [selection] [--json]
+       update-conformance list [selection] [--json] [--coverage]
        update-conformance doctor [selection] [--shard I/N]
        update-conformance diff OLD NEW | diff --history DIR   [--json]
        update-conformance merge DIR DIR … [--report-dir OUT] [--baseline FILE]
@@ -176,6 +176,7 @@ async function dispatch(argv: string[], io: Io, given: GivenFlags): Promise<numb
       'update-baseline': { type: 'boolean' },
       embedded: { type: 'boolean' },
       json: { type: 'boolean' },
+      coverage: { type: 'boolean' },
       shard: { type: 'string' },
       'rerun-failed': { type: 'string' },
       report: { type: 'string' },
@@ -231,7 +232,7 @@ async function dispatch(argv: string[], io: Io, given: GivenFlags): Promise<numb
     }
     case 'list': {
       const { listCommand } = await import('./list.ts');
-      return listCommand(env, Boolean(values.json), io.out);
+      return listCommand(env, Boolean(values.json), io.out, Boolean(values.coverage));
     }
     case 'cleanup': {
       const { cleanupCommand } = await import('./cleanup.ts');

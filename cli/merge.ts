@@ -3,14 +3,17 @@
  * shards of a `--shard i/n` matrix, or separate per-suite runs) into one RunReport, writes the same reports a
  * run writes (results.json, summary.md, report.html, junit.xml) and exits with the run's exit-code rule.
  */
+
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { applyBaseline, loadBaseline } from '../engine/baseline.ts';
 import { get } from '../engine/config/env.ts';
 import { type Env, loadConfig } from '../engine/config/index.ts';
+import { runCoverage } from '../engine/coverage/index.ts';
 import { ConfigError } from '../engine/errors.ts';
 import type { CaseResult } from '../engine/results.ts';
 import { describeScope, mergeScopes } from '../engine/scope.ts';
+import { TARGETS } from '../engine/targets/index.ts';
 import type { TargetInfo } from '../engine/targets/target.ts';
 import { caseCount, countVerdicts, type RunReport } from '../reporters/model.ts';
 import { judge } from '../reporters/verdict.ts';
@@ -105,6 +108,10 @@ export function mergeReports(reports: RunReport[], names: string[] = reports.map
   if (seeds.length > 1) runErrors.push(`merge: the reports generated their variants from different seeds (${seeds.join(', ')})`);
   const generation = reports.find((r) => r.generation)?.generation;
   const shrunk = reports.flatMap((r) => r.shrunk ?? []);
+  const results = [...byId.values()];
+  // Coverage is re-counted over all the merged results; the release statuses are each suite's once.
+  const suites = TARGETS.filter((t) => reports.some((r) => r.coverage?.some((c) => c.suite === t.suite)));
+  const releases = [...new Map(reports.flatMap((r) => r.releases ?? []).map((x) => [`${x.suite} ${x.release}`, x] as const)).values()];
   return {
     ...(scope ? { scope } : {}),
     ...(kinds.length ? { target: { kind: kinds.includes('embedded') ? 'embedded' : 'configured' } } : {}),
@@ -114,10 +121,12 @@ export function mergeReports(reports: RunReport[], names: string[] = reports.map
     finishedAt: reports.map((r) => r.finishedAt).reduce(maxIso),
     interrupted: reports.some((r) => r.interrupted),
     targets,
-    results: [...byId.values()],
+    results,
     runErrors,
     ...(generation ? { generation } : {}),
     ...(shrunk.length ? { shrunk } : {}),
+    ...(suites.length ? { coverage: runCoverage(suites, results) } : {}),
+    ...(releases.length ? { releases } : {}),
   };
 }
 

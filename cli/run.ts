@@ -8,9 +8,11 @@ import { checkSelection, isCaseSelected } from '../engine/cases/select.ts';
 import { describeGeneration } from '../engine/config/generation.ts';
 import { type Config, type Env, loadConfig } from '../engine/config/index.ts';
 import { knownSecrets, redactText } from '../engine/config/secrets.ts';
+import { runCoverage } from '../engine/coverage/index.ts';
 import { ConfigError, describeError } from '../engine/errors.ts';
 import { EXIT } from '../engine/exit-codes.ts';
 import { COMPILED, PACKAGE_ROOT, packageInfo } from '../engine/paths.ts';
+import { targetReleases } from '../engine/releases.ts';
 import { describeScope, type RunScope } from '../engine/scope.ts';
 import type { ProvidedRun } from '../engine/suite.ts';
 import { runCasesOf, selectedVariants, TARGETS } from '../engine/targets/index.ts';
@@ -172,6 +174,7 @@ export async function runCommand(env: Env, opts: RunOptions = {}): Promise<numbe
       log(`${t.name}: ${r.value.line}`);
       facts[t.name] = r.value.facts;
     }
+    for (const r of targetReleases(suites, facts)) if (r.notice) log(`NOTE: ${r.suite}: ${r.notice}.`);
     for (const t of suites) {
       const warning = t.insecureWarning(config.targets[t.name]);
       if (warning) log(`WARNING: ${warning}.`);
@@ -291,6 +294,8 @@ async function runSuites(
       log(`The run did not start: no report written (earlier reports in ${reportDir} are untouched).`);
       return EXIT.incomplete;
     }
+    final.coverage = runCoverage(suites, final.results);
+    final.releases = targetReleases(suites, facts);
     judgeByBaseline(config, final, log);
     if (config.run.historyDir) {
       try {

@@ -19,6 +19,8 @@ export interface CaseResult {
   title: string;
   kind: CaseKind;
   fields: string[];
+  /** The upstream rules the case exercises (fixtures/<target>/rules.yaml), for the coverage counts. */
+  rules?: string[];
   tags: string[];
   source: string[];
   docConflict?: DocConflict;

@@ -49,6 +49,7 @@ function baseResult(v: CaseVariant): Omit<CaseResult, 'verdict' | 'failures' | '
     title: c.title,
     kind: c.kind,
     fields: c.fields,
+    ...(c.rules ? { rules: c.rules } : {}),
     tags: c.tags,
     source: c.source,
     docConflict: c.docConflict,

@@ -3,9 +3,10 @@ import type { Reporter, TestCase, TestModule, TestRunEndReason, Vitest } from 'v
 import type { Shard } from '../engine/cases/shard.ts';
 import { type CaseResult, explain } from '../engine/results.ts';
 import type { TargetInfo, TargetKind } from '../engine/targets/target.ts';
+import { coverageLines } from './coverage.ts';
 import { generationLines } from './generation.ts';
 import { historyLines } from './history.ts';
-import { bySuite, caseCount, countVerdicts, docConflictCases, type RunReport } from './model.ts';
+import { bySuite, caseCount, countVerdicts, docConflictCases, type RunReport, releaseNotices } from './model.ts';
 import { groupFailures } from './patterns.ts';
 import { SAME_ERROR_STREAK, SameErrorWatch } from './same-error.ts';
 import { sourceLink } from './sources.ts';
@@ -251,6 +252,8 @@ export default class ConformanceReporter implements Reporter {
       for (const [why, n] of skips) this.write(`  – ${n} skipped: ${why}`);
       for (const r of list.filter((x) => x.notes?.length)) this.write(`  – note on ${r.id} (${r.verdict}): ${r.notes?.join('; ')}`);
     }
+    for (const c of report.coverage ?? []) for (const line of coverageLines(c)) this.write(line);
+    for (const notice of releaseNotices(report)) this.write(`NOTE: ${notice}`);
     for (const suite of report.notRun ?? []) this.write(`${suite}: not run`);
     const conflicts = docConflictCases(report.results).length;
     if (conflicts) this.write(`${conflicts} case(s) where the document and upstream disagree (listed in summary.md)`);

@@ -1,3 +1,4 @@
+import type { SuiteCoverage } from '../engine/coverage/coverage.ts';
 import type { Evidence } from '../engine/http/redact.ts';
 import type { CaseResult } from '../engine/results.ts';
 import { describeSupersedes, explain, showPointer } from '../engine/results.ts';
@@ -5,7 +6,18 @@ import { describeScope } from '../engine/scope.ts';
 import { compareVersions } from '../engine/versions.ts';
 import { generatedLabel, generationLines } from './generation.ts';
 import { attemptsText, flakyLines, historyLines, trendSvg } from './history.ts';
-import { bySuite, type Counts, caseCount, countVerdicts, coverageMatrix, docConflictCases, microversionMatrix, type RunReport, sortResults } from './model.ts';
+import {
+  bySuite,
+  type Counts,
+  caseCount,
+  countVerdicts,
+  coverageMatrix,
+  docConflictCases,
+  microversionMatrix,
+  type RunReport,
+  releaseNotices,
+  sortResults,
+} from './model.ts';
 import { groupFailures } from './patterns.ts';
 import { sourceLink } from './sources.ts';
 import { judge } from './verdict.ts';
@@ -237,6 +249,28 @@ function scopeLine(report: RunReport): string {
     : `<p>Scope: complete — all ${s.available} variants the target can run.</p>`;
 }
 
+/** The coverage table of report.html: counts per suite, then every uncovered rule and field with its reason. */
+function coverageHtml(coverage: SuiteCoverage[] | undefined): string {
+  if (!coverage?.length) return '';
+  const rows = coverage
+    .map((c) =>
+      c.inventory
+        ? `<tr><td>${esc(c.suite)}</td><td>${c.rules.covered}/${c.rules.total}</td><td>${c.fields.covered}/${c.fields.total}</td></tr>`
+        : `<tr><td>${esc(c.suite)}</td><td colspan="2">no upstream rule inventory yet</td></tr>`,
+    )
+    .join('');
+  const uncovered = coverage
+    .map((c) => {
+      const items = [...c.rules.uncovered.map((u) => ['rule', u] as const), ...c.fields.uncovered.map((u) => ['field', u] as const)]
+        .map(([kind, u]) => `<tr><td>${kind}</td><td><code>${esc(u.name)}</code></td><td>${esc(u.reason ?? 'no case, no reason given')}</td></tr>`)
+        .join('');
+      const problems = c.problems.map((p) => `<li class="fail">${esc(p)}</li>`).join('');
+      return `${items ? `<details><summary>${esc(c.suite)}: ${c.rules.uncovered.length + c.fields.uncovered.length} uncovered</summary><table><tr><th></th><th>uncovered</th><th>reason</th></tr>${items}</table></details>` : ''}${problems ? `<ul>${problems}</ul>` : ''}`;
+    })
+    .join('');
+  return `<h2>Coverage: upstream rules and fields</h2><table id="upstream-coverage"><tr><th>suite</th><th>rules covered</th><th>fields covered</th></tr>${rows}</table>${uncovered}`;
+}
+
 /** A self-contained page: header, coverage matrix (field × allowed/forbidden × verdict), then every case. */
 export function renderHtml(report: RunReport): string {
   const results = sortResults(report.results);
@@ -268,6 +302,9 @@ export function renderHtml(report: RunReport): string {
 ${generationLines(report)
   .map((l) => `<p>${esc(l)}</p>`)
   .join('')}
+${releaseNotices(report)
+  .map((n) => `<p class="error">${esc(n)}</p>`)
+  .join('')}
 ${report.notRun?.length ? `<p class="error">Not run: ${report.notRun.map(esc).join(', ')}</p>` : ''}
 <ul>${targets}</ul>
 ${scopeLine(report)}
@@ -278,6 +315,7 @@ ${report.runErrors.length ? `<h2>Run errors</h2><ul>${report.runErrors.map((e) =
 ${historyHtml(report)}
 ${picture(results)}
 ${failureIndex(results)}
+${coverageHtml(report.coverage)}
 <h2>Coverage: field × verdict</h2>
 <div class="wide"><table id="matrix"><tr><th>field</th><th>allowed updates</th><th>forbidden updates</th></tr>${matrix}</table></div>
 ${mvTable}

@@ -1,8 +1,9 @@
 import { explain } from '../engine/results.ts';
 import { describeScope } from '../engine/scope.ts';
+import { coverageMarkdown } from './coverage.ts';
 import { generatedLabel, generationLines } from './generation.ts';
 import { historyLines } from './history.ts';
-import { bySuite, caseCount, countVerdicts, docConflictCases, type RunReport } from './model.ts';
+import { bySuite, caseCount, countVerdicts, docConflictCases, type RunReport, releaseNotices } from './model.ts';
 import { judge, type RunVerdict } from './verdict.ts';
 
 const ICON: Record<RunVerdict, string> = { conformant: '✅', 'non-conformant': '❌', incomplete: '⚠️', interrupted: '⚠️' };
@@ -35,6 +36,8 @@ export function renderMarkdown(report: RunReport): string {
   lines.push(`| **all** | ${all.pass} | ${all.fail} | ${all.error} | ${all.skip} |`, '');
   const history = historyLines(report, true);
   if (history.length) lines.push('## Retries, flaky verdicts and changes since the previous run', '', ...history, '');
+  for (const notice of releaseNotices(report)) lines.push(`⚠️ ${notice}`, '');
+  lines.push(...coverageMarkdown(report.coverage));
   const policy = report.results.filter((r) => r.policy).length;
   if (policy) lines.push(`${policy} of the failures were rejected by the target's own policy (an admission policy or webhook), not by the API's rules.`, '');
   const capabilities = new Map<string, typeof report.results>();

@@ -1,5 +1,7 @@
 import type { GenerationConfig } from '../engine/config/generation.ts';
+import type { SuiteCoverage } from '../engine/coverage/coverage.ts';
 import type { HistoryView } from '../engine/history/view.ts';
+import type { ReleaseStatus } from '../engine/releases.ts';
 import type { CaseResult, Verdict } from '../engine/results.ts';
 import type { RunScope } from '../engine/scope.ts';
 import type { TargetInfo, TargetKind } from '../engine/targets/target.ts';
@@ -29,6 +31,10 @@ export interface RunReport {
   notRun?: string[];
   /** Set when the run was one shard of a case-level split (`--shard i/n`, engine/cases/shard.ts); `merge` checks all n are there. */
   shard?: { index: number; total: number };
+  /** Per suite: the upstream rules and fields the decided variants exercised, and what stays uncovered (engine/coverage). */
+  coverage?: SuiteCoverage[];
+  /** Per suite: the target's release and whether the suite is proven on it (engine/releases.ts). */
+  releases?: ReleaseStatus[];
   /** With a run history (--history): what changed since the previous run, and the trend (engine/history/view.ts). */
   history?: HistoryView;
   /** Set when the run stopped before every variant ran because every one failed the same technical way (reporters/same-error.ts). */
@@ -58,6 +64,11 @@ export interface ShrunkCase {
   minimal: unknown;
   /** One line: shrink steps, requests and time spent, whether the minimal case fails the same way. */
   summary: string;
+}
+
+/** The sentences naming targets outside the releases their suite is proven on. */
+export function releaseNotices(report: RunReport): string[] {
+  return (report.releases ?? []).flatMap((r) => (r.notice ? [`${r.suite}: ${r.notice}`] : []));
 }
 
 export type Counts = Record<Verdict, number> & { total: number };

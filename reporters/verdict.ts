@@ -1,6 +1,6 @@
 import { EXIT } from '../engine/exit-codes.ts';
 import { describeScope } from '../engine/scope.ts';
-import { countVerdicts, isSelfCheck, type RunReport } from './model.ts';
+import { countVerdicts, isSelfCheck, type RunReport, releaseNotices } from './model.ts';
 
 export type RunVerdict = 'conformant' | 'non-conformant' | 'incomplete' | 'interrupted';
 
@@ -68,7 +68,11 @@ export function judge(report: RunReport): Judgement {
   // A flaky variant counts as what it last was: the gate says so rather than hide it in a count.
   const flaky = report.results.filter((r) => r.flaky).length;
   const said = flaky ? [...why, `${flaky} flaky, counted as ${flaky === 1 ? 'its' : 'their'} last verdict`] : why;
-  const core = [word, verdict === 'conformant' ? known : '', said.length ? `(${said.join(', ')})` : ''].filter(Boolean).join(' ');
+  // A release outside the proven set is part of the verdict line: an expectation may differ there unscoped.
+  const unproven = releaseNotices(report).join('; ');
+  const core = [word, verdict === 'conformant' ? known : '', said.length ? `(${said.join(', ')})` : '', unproven ? `— ${unproven}` : '']
+    .filter(Boolean)
+    .join(' ');
   if (verdict === 'conformant' && known) why.push(known);
   // A partial run keeps its verdict and exit code (local iteration stays easy) but never reads as a full one.
   const scope = describeScope(report.scope);

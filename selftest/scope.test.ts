@@ -39,6 +39,15 @@ describe('scopeVariants', () => {
     expect(at('1.36')).toBeUndefined();
     expect(at('1.37')?.expect.error?.causes?.[0]?.field).toBe('metadata.ownerReferences[0].uid');
   });
+  test('pod-level resources: 200 and dropped on 1.33 (alpha gate), 422 from 1.34', () => {
+    const k8s = targetNamed('k8s');
+    const add = casesOf(k8s).filter((c) => c.id === 'k8s.pods.patch.pod-resources-add');
+    const at = (minor: string) => scopeVariants(k8s.variants(add, { serverVersion: minor, gitVersion: '' }), minor)[0];
+    expect(at('1.33')?.scoped?.expect).toMatchObject({ status: 200, effect: [{ pointer: '/spec/resources', absent: true }] });
+    expect(at('1.33')?.scoped?.because).toMatch(/PodLevelResources/);
+    expect(at('1.34')?.scoped).toBeUndefined();
+    expect(at('1.34')?.case.expect.status).toBe(422);
+  });
 });
 
 describe('Nova: the release is known by its max microversion', () => {

@@ -14,8 +14,12 @@ DIR="$HERE/versions/$VERSION"
 mkdir -p "$DIR"
 
 # kubernetes' own go.mod at that tag: the etcd version and the staging module list come from it.
-upstream="$(cd "$DIR" && go mod download -json "k8s.io/kubernetes@$VERSION" | sed -n 's/^\s*"GoMod": "\(.*\)",$/\1/p')"
+upstream="$(cd "$DIR" && { go mod download -json "k8s.io/kubernetes@$VERSION" || true; } | sed -n 's/^\s*"GoMod": "\(.*\)",$/\1/p')"
 [ -f "$upstream" ] || { echo "gomod.sh: k8s.io/kubernetes@$VERSION is not available (proxy or checksum database refused it)" >&2; exit 1; }
+# A release that needs a newer Go than the local one (1.38 needs 1.27): that toolchain, from the module proxy.
+need_go="$(awk '$1 == "go" { print $2; exit }' "$upstream")"
+have_go="$(go env GOVERSION)"; have_go="${have_go#go}"
+if [ "$(printf '%s\n%s\n' "$have_go" "$need_go" | sort -V | tail -n 1)" != "$have_go" ]; then export GOTOOLCHAIN="go$need_go"; fi
 etcd="$(awk '$1 == "go.etcd.io/etcd/server/v3" { print $2; exit }' "$upstream")"
 staging="$(awk '$2 == "=>" && $3 ~ /^\.\/staging\// { print $1 }' "$upstream" | sort)"
 

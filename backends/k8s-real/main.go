@@ -290,9 +290,7 @@ func startEtcd(dataDir string, clientPort, peerPort int) (*embed.Etcd, error) {
 	cfg.AdvertisePeerUrls = []url.URL{peerURL}
 	cfg.InitialCluster = cfg.InitialClusterFromName(cfg.Name)
 	cfg.LogLevel = "warn"
-	// NewConfig leaves these at 0, which would log every request as slow.
-	cfg.WarningApplyDuration = embed.DefaultWarningApplyDuration
-	cfg.WarningUnaryRequestDuration = embed.DefaultWarningUnaryRequestDuration
+	setSlowRequestWarnings(cfg)
 	// Throw-away test data: skip fsync for speed.
 	cfg.UnsafeNoFsync = true
 

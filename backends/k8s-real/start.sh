@@ -122,16 +122,25 @@ if ! command -v go >/dev/null 2>&1; then
   exit 2
 fi
 
+# A release whose go.mod needs a newer Go than the local one (1.38 needs 1.27) builds with that toolchain, which
+# the go command fetches from the module proxy once (the installed go.env says GOTOOLCHAIN=local).
+need_go="$(awk '$1 == "go" { print $2; exit }' "$MODFILE")"
+have_go="$(go env GOVERSION)"; have_go="${have_go#go}"
+if [ "$(printf '%s\n%s\n' "$have_go" "$need_go" | sort -V | tail -n 1)" != "$have_go" ]; then export GOTOOLCHAIN="go$need_go"; fi
+
 # Build once per release and machine; rebuild only when the sources, that release's go.mod/go.sum, the build
 # flags or the toolchain change.
 V=k8s.io/component-base/version
 ldflags="-X $V.gitVersion=$K8S_VERSION -X $V.gitMajor=1 -X $V.gitMinor=$(echo "$K8S_VERSION" | cut -d. -f2) -X $V.gitTreeState=clean"
-stamp="$( { go env GOVERSION; echo "$ldflags"; cat "$MODFILE" "${MODFILE%.mod}.sum" "$HERE"/*.go; } | sha256sum | cut -d' ' -f1)"
+# etcd 3.5 (the embed of 1.33) lacks two config fields that 3.6+ has: the etcd35 build tag picks the file without them.
+tags=""
+if grep -Eq '^[[:space:]]*go\.etcd\.io/etcd/server/v3 v3\.5\.' "$MODFILE"; then tags="etcd35"; fi
+stamp="$( { go env GOVERSION; echo "$ldflags"; echo "tags=$tags"; cat "$MODFILE" "${MODFILE%.mod}.sum" "$HERE"/*.go; } | sha256sum | cut -d' ' -f1)"
 if [ ! -x "$BIN" ] || [ "$(cat "$STAMP" 2>/dev/null || true)" != "$stamp" ]; then
   say "building kube-apiserver $K8S_VERSION from source into $BIN_DIR (first build takes a few minutes; later builds use the Go build cache)"
   mkdir -p "$BIN_DIR"
   build_start=$SECONDS
-  if ! (cd "$HERE" && go build -buildvcs=false -modfile="$MODFILE" -ldflags "$ldflags" -o "$BIN.tmp" .) >"$BUILD_LOG" 2>&1; then
+  if ! (cd "$HERE" && go build -buildvcs=false -modfile="$MODFILE" -tags "$tags" -ldflags "$ldflags" -o "$BIN.tmp" .) >"$BUILD_LOG" 2>&1; then
     say "BUILD FAILED (go build in $HERE); last lines of the compiler output ($BUILD_LOG):"
     tail -n 25 "$BUILD_LOG" >&2
     rm -f "$BIN.tmp"
