@@ -163,7 +163,7 @@ describe('action.yml', () => {
     expect(Number(r.outputs.failed)).toBeGreaterThan(0);
     expect(r.failedStep).toMatchObject({ name: 'gate', code: 1 });
     expect(r.failedStep?.out).toContain(
-      `::error title=update-conformance::partial: 9 of 240 variants (cases k8s.pods.patch.labels-*) — non-conformant (${r.outputs.failed} failed) (exit 1)`,
+      `::error title=update-conformance::partial: 9 of 342 variants (cases k8s.pods.patch.labels-*) — non-conformant (${r.outputs.failed} failed) (exit 1)`,
     );
     expect(r.summary).toContain('## Failures and errors');
   });

@@ -88,7 +88,7 @@ describe('bundle and verify', () => {
     const v = await verify(dir);
     expect(v.code).toBe(run.code);
     expect(v.out).toContainEqual(expect.stringMatching(/^✓ integrity: 7 files match manifest\.json/));
-    expect(v.out.at(-1)).toMatch(/^verdict: partial: \d+ of 240 variants \(cases .*\) — non-conformant \(\d+ failed\) \(exit 1\)$/);
+    expect(v.out.at(-1)).toMatch(/^verdict: partial: \d+ of 342 variants \(cases .*\) — non-conformant \(\d+ failed\) \(exit 1\)$/);
     const tgz = join(reportDir('bundle-tgz'), 'submission.tar.gz');
     expect((await bundle(tgz)).code).toBe(0);
     expect((await verify(tgz)).code).toBe(run.code);

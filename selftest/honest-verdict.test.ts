@@ -97,7 +97,7 @@ describe('embedded backends only on purpose', () => {
         CONFORMANCE_REPORT_DIR: d,
       });
       expect(run.code).toBe(0);
-      expect(run.out.at(-1)).toBe(`verdict: partial: 3 of 240 variants (cases k8s.pods.patch.image-replace) — conformant (exit 0)`);
+      expect(run.out.at(-1)).toBe(`verdict: partial: 3 of 342 variants (cases k8s.pods.patch.image-replace) — conformant (exit 0)`);
       const report = readReport(d);
       expect(report.target).toEqual({ kind: 'configured' });
       expect(report.targets[0]?.kind).toBe('configured');
@@ -111,7 +111,7 @@ describe('embedded backends only on purpose', () => {
     expect(run.code).toBe(0);
     // A selection: partial first (issue 22), then the self-check.
     const headline =
-      'partial: 15 of 982 variants (cases k8s.pods.patch.image-*, nova.servers.update.name-and-description) — self-check of the reference backends — not a verdict about an API: passed';
+      'partial: 15 of 1102 variants (cases k8s.pods.patch.image-*, nova.servers.update.name-and-description) — self-check of the reference backends — not a verdict about an API: passed';
     expect(run.out.at(-1)).toBe(`verdict: ${headline} (exit 0)`);
     const report = readReport(d);
     expect(report.target).toEqual({ kind: 'embedded' });

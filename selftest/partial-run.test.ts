@@ -41,30 +41,30 @@ describe('a --case run', () => {
   test('is headlined "partial: N of M variants" on the console, and exits 0 when nothing failed', () => {
     const { run } = one;
     expect(run.code, run.out.join('\n')).toBe(0);
-    expect(run.out).toContain(`Scope: partial: 3 of 240 variants (cases ${CASE})`);
-    expect(run.out.at(-1)).toBe(`verdict: partial: 3 of 240 variants (cases ${CASE}) — conformant (exit 0)`);
+    expect(run.out).toContain(`Scope: partial: 3 of 342 variants (cases ${CASE})`);
+    expect(run.out.at(-1)).toBe(`verdict: partial: 3 of 342 variants (cases ${CASE}) — conformant (exit 0)`);
   });
 
   test('summary.md, report.html, junit.xml and verdict.json say so too', () => {
     const { dir } = one;
-    expect(read(dir, 'summary.md').split('\n')[0]).toBe(`# update-conformance: ◐ partial: 3 of 240 variants (cases ${CASE}) — conformant`);
-    expect(read(dir, 'report.html')).toContain(`<span class="error">partial: 3 of 240 variants (cases ${CASE}) — conformant</span>`);
-    expect(read(dir, 'junit.xml')).toContain(`<property name="scope" value="partial: 3 of 240 variants (cases ${CASE})"/>`);
+    expect(read(dir, 'summary.md').split('\n')[0]).toBe(`# update-conformance: ◐ partial: 3 of 342 variants (cases ${CASE}) — conformant`);
+    expect(read(dir, 'report.html')).toContain(`<span class="error">partial: 3 of 342 variants (cases ${CASE}) — conformant</span>`);
+    expect(read(dir, 'junit.xml')).toContain(`<property name="scope" value="partial: 3 of 342 variants (cases ${CASE})"/>`);
     const v = verdictFile(dir);
     expect(v.verdict).toBe('conformant');
     expect(v.exitCode).toBe(0);
     expect(v.scope).toEqual({
       partial: true,
       selected: 3,
-      available: 240,
-      description: `partial: 3 of 240 variants (cases ${CASE})`,
+      available: 342,
+      description: `partial: 3 of 342 variants (cases ${CASE})`,
       selection: { cases: [CASE] },
     });
   });
 
   test('results.json records the scope, where the configuration came from and the target', () => {
     const r = readReport(one.dir);
-    expect(r.scope).toMatchObject({ partial: true, selected: 3, available: 240, suites: { 'k8s.pods.patch': { selected: 3, available: 240 } } });
+    expect(r.scope).toMatchObject({ partial: true, selected: 3, available: 342, suites: { 'k8s.pods.patch': { selected: 3, available: 342 } } });
     const c = r.configuration as { source: { flags: string[] }; variables: Record<string, string>; effective: { k8s: { server: string } } };
     expect(c.source.flags).toEqual(['--case']);
     expect(c.variables).toMatchObject({ K8S_SERVER: k8s.url, K8S_TOKEN: '***', CONFORMANCE_CASES: CASE });
@@ -79,7 +79,7 @@ describe('a run of every variant', () => {
     expect(full.run.code).toBe(0);
     expect(full.run.out.join('\n')).not.toMatch(/partial:/);
     expect(full.run.out.at(-1)).toBe('verdict: conformant (exit 0)');
-    expect(verdictFile(full.dir).scope).toMatchObject({ partial: false, selected: 240, available: 240, description: 'complete: 240 of 240 variants' });
+    expect(verdictFile(full.dir).scope).toMatchObject({ partial: false, selected: 342, available: 342, description: 'complete: 342 of 342 variants' });
     expect(read(full.dir, 'summary.md').split('\n')[0]).toBe('# update-conformance: ✅ conformant');
   });
 
@@ -102,15 +102,15 @@ describe('shards and merge', () => {
       expect(run.code).toBe(0);
       const v = verdictFile(dir);
       expect(v.scope.partial).toBe(true);
-      expect(v.scope.description).toMatch(new RegExp(`^partial: \\d+ of 240 variants \\(shard ${i}/4\\)$`));
-      expect(run.out.at(-1)).toMatch(new RegExp(`^verdict: partial: \\d+ of 240 variants \\(shard ${i}/4\\) — conformant \\(exit 0\\)$`));
+      expect(v.scope.description).toMatch(new RegExp(`^partial: \\d+ of 342 variants \\(shard ${i}/4\\)$`));
+      expect(run.out.at(-1)).toMatch(new RegExp(`^verdict: partial: \\d+ of 342 variants \\(shard ${i}/4\\) — conformant \\(exit 0\\)$`));
       dirs.push(dir);
     }
     const all = await runMain(['merge', ...dirs], { CONFORMANCE_REPORT_DIR: reportDir('partial/merged') });
-    expect(all.out).toContain('scope: complete — all 240 variants present');
+    expect(all.out).toContain('scope: complete — all 342 variants present');
     expect(all.out.at(-1)).toBe('verdict: conformant (exit 0)');
     const three = await runMain(['merge', ...dirs.slice(0, 3)], { CONFORMANCE_REPORT_DIR: reportDir('partial/merged-3') });
-    expect(three.out.find((l) => l.startsWith('scope:'))).toMatch(/^scope: partial: \d+ of 240 variants$/);
+    expect(three.out.find((l) => l.startsWith('scope:'))).toMatch(/^scope: partial: \d+ of 342 variants$/);
   }, 120_000);
 });
 
@@ -120,20 +120,20 @@ describe('bundle and verify of a partial run', () => {
     const refused = await runMain(['bundle', '--out', reportDir('partial/bundle-refused')], { CONFORMANCE_REPORT_DIR: one.dir });
     expect(refused.code).toBe(2);
     expect(refused.err).toEqual([
-      `configuration error: bundle: run case1 in ${one.dir} is partial: 3 of 240 variants (cases ${CASE}) — run every variant (or \`merge\` all shards) and bundle that, or pass --partial to pack it marked partial`,
+      `configuration error: bundle: run case1 in ${one.dir} is partial: 3 of 342 variants (cases ${CASE}) — run every variant (or \`merge\` all shards) and bundle that, or pass --partial to pack it marked partial`,
     ]);
     const out = reportDir('partial/bundle');
     const packed = await runMain(['bundle', '--partial', '--out', out], { CONFORMANCE_REPORT_DIR: one.dir });
     expect(packed.code).toBe(0);
-    expect(packed.out[0]).toMatch(/, PARTIAL: partial: 3 of 240 variants/);
+    expect(packed.out[0]).toMatch(/, PARTIAL: partial: 3 of 342 variants/);
     const config = JSON.parse(read(out, 'config.json'));
     expect(config.effective.k8s.server).toBe(k8s.url);
     expect(config.effective.run.selection.ids).toEqual([CASE]);
     expect(config.variables.K8S_TOKEN).toBe('***');
-    expect(JSON.parse(read(out, 'target.json')).scope).toMatchObject({ partial: true, selected: 3, available: 240 });
+    expect(JSON.parse(read(out, 'target.json')).scope).toMatchObject({ partial: true, selected: 3, available: 342 });
     const verify = await runMain(['verify', out], {});
     expect(verify.code).toBe(0);
-    expect(verify.out).toContain(`  scope: partial: 3 of 240 variants (cases ${CASE})`);
+    expect(verify.out).toContain(`  scope: partial: 3 of 342 variants (cases ${CASE})`);
     expect(verify.out).toContain('  3 passed, 0 failed, 0 errors, 0 skipped (3 variants); 0 run error(s)');
   });
 });
@@ -154,7 +154,7 @@ describe('--rerun-failed', () => {
     expect(run.out).toContain(
       `WARNING: --rerun-failed reruns the failures of another target (k8s.pods.patch: run case1 tested ${k8s.url}, this run ${other.url}).`,
     );
-    expect(run.out.at(-1)).toBe('verdict: partial: 1 of 240 variants (rerun of the failures of run case1) — conformant (exit 0)');
+    expect(run.out.at(-1)).toBe('verdict: partial: 1 of 342 variants (rerun of the failures of run case1) — conformant (exit 0)');
     const rerun = readReport(dir).scope?.selection.rerun;
     expect(rerun).toMatchObject({ runId: 'case1', file, variants: 1, targets: [{ suite: 'k8s.pods.patch', url: k8s.url }] });
     expect(rerun?.targetChanged).toContain(other.url);

@@ -86,7 +86,9 @@ describe('through the fault proxy', () => {
     const flaky = retried.length;
     // The gate counts each as its last verdict and says so.
     expect(r.code, log).toBe(0);
-    expect(r.out.at(-1)).toBe(`verdict: conformant (${flaky} flaky, counted as ${flaky === 1 ? 'its' : 'their'} last verdict) (exit 0)`);
+    // A --case selection: the headline says partial first, then the verdict.
+    expect(r.out.at(-1)).toMatch(/^verdict: partial: \d+ of \d+ variants \(cases [^)]*\) — /);
+    expect(r.out.at(-1)?.endsWith(`— conformant (${flaky} flaky, counted as ${flaky === 1 ? 'its' : 'their'} last verdict) (exit 0)`)).toBe(true);
     expect(r.out.join('\n')).toContain(`Flaky: ${flaky} variant(s), each counted as its last verdict:`);
     expect(r.file('summary.md')).toContain(`Flaky: ${flaky} variant(s)`);
     expect(r.file('report.html')).toContain('<span class="badge b-flaky">flaky</span>');

@@ -168,14 +168,14 @@ describe('two shards merged equal one run', () => {
     // forbids a configured run with an embedded suite, so the shards no longer start a Nova of their own).
     expect(merged.targets.filter((t) => t.suite === 'k8s.pods.patch')).toHaveLength(1);
     expect(merged.targets.filter((t) => t.suite === 'nova.servers.update')).toHaveLength(1);
-    expect(r.out.join('\n')).toMatch(/merged 2 report\(s\) \(shards 1\/2, 2\/2\): run shardmg, 155 results/);
+    expect(r.out.join('\n')).toMatch(/merged 2 report\(s\) \(shards 1\/2, 2\/2\): run shardmg, 156 results/);
   });
 
   test('the merged JUnit and summary have the same cases and counts as the single run', () => {
     const single = junitShape(readFileSync(join(dirs.single, 'junit.xml'), 'utf8'));
     const merged = junitShape(readFileSync(join(dirs.merged, 'junit.xml'), 'utf8'));
     expect(merged.root).toEqual(single.root);
-    expect(merged.root).toEqual(['155', '14', '0', '5']);
+    expect(merged.root).toEqual(['156', '14', '0', '5']);
     expect(merged.cases).toEqual(single.cases);
     const failing = merged.cases.find((c) => c.outcome === 'failure');
     expect(failing?.props).toEqual(expect.arrayContaining([expect.stringMatching(/^case-id=/), expect.stringMatching(/^source=/), 'verdict=fail']));
@@ -220,7 +220,7 @@ describe('two shards merged equal one run', () => {
     const merged = readReport(out);
     expect(merged.results.filter((x) => x.verdict === 'fail').every((x) => x.baselined)).toBe(true);
     const junit = junitShape(readFileSync(join(out, 'junit.xml'), 'utf8'));
-    expect(junit.root).toEqual(['155', '0', '0', '19']);
+    expect(junit.root).toEqual(['156', '0', '0', '19']);
     expect(junit.cases.filter((c) => c.props.some((p) => p.startsWith('baselined=')))).toHaveLength(14);
     // An entry that matches nothing fails the gate, as in a run.
     writeFileSync(file, `${readFileSync(file, 'utf8')}- id: k8s.pods.patch.no-such-case\n  reason: stale\n`);
