@@ -4,22 +4,26 @@
  * and then recorded in it. An interrupted run is not recorded (its partial results would read as removed variants).
  */
 
-import { HistoryStore, withHistoryLock } from '../engine/history/store.ts';
 import { compareWithHistory, variantVerdicts } from '../engine/history/view.ts';
 import type { RunReport } from '../reporters/model.ts';
 import { judge } from '../reporters/verdict.ts';
 
+// sql.js (the store) loads only when a run has a history: every other run would pay for it at start-up.
+const store = () => import('../engine/history/store.ts');
+
 /** Opens the history once before the run: a file that is no history is a configuration error (exit 2), before any request. */
 export async function checkHistory(dir: string): Promise<void> {
+  const { HistoryStore } = await store();
   (await HistoryStore.open(dir)).close();
 }
 
 export async function recordInHistory(dir: string, report: RunReport, log: (line: string) => void): Promise<void> {
+  const { HistoryStore, withHistoryLock } = await store();
   await withHistoryLock(dir, async () => {
-    const store = await HistoryStore.open(dir);
+    const history = await HistoryStore.open(dir);
     try {
       const run = { runId: report.runId, startedAt: report.startedAt };
-      report.history = compareWithHistory(store, run, report.results);
+      report.history = compareWithHistory(history, run, report.results);
       const previous = report.history.previous;
       log(`history: ${dir}${previous ? `, compared with run ${previous.runId}` : ', its first run'}`);
       if (report.interrupted) {
@@ -27,7 +31,7 @@ export async function recordInHistory(dir: string, report: RunReport, log: (line
         return;
       }
       const j = judge(report);
-      store.record({
+      history.record({
         ...run,
         finishedAt: report.finishedAt,
         targetKind: report.target?.kind ?? 'configured',
@@ -38,9 +42,9 @@ export async function recordInHistory(dir: string, report: RunReport, log: (line
         targets: report.targets.map((t) => ({ suite: t.suite, url: t.url, version: t.version })),
         variants: variantVerdicts(report.results).map((v, i) => ({ ...v, attempts: report.results[i]?.attempts?.length ?? 1 })),
       });
-      store.save();
+      history.save();
     } finally {
-      store.close();
+      history.close();
     }
   });
 }
